@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import type { ResponseHeader, TxnRequest } from "@wharf/etcd-api";
+import { type BrainConfig, DEFAULT_QUOTA_BYTES, memberPeerUrls } from "./config.js";
+import type { Engine } from "./engine/engine.js";
+import { LmdbEngine } from "./engine/lmdb-engine.js";
+import { BrainError, ErrorCode } from "./errors.js";
+import { decodeUint, encodeUint, metaKey } from "./mvcc/layout.js";
+import { MvccStore } from "./mvcc/store.js";
+import { computeClusterId, computeMemberId } from "./server/membership.js";
+
+const TERM_META = metaKey("term");
+
+/**
+ * One brain member: the store on its engine plus the identity and limits the
+ * protocol adapters need. Knows nothing of gRPC or HTTP; see server/.
+ */
+export class Brain {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  readonly peerUrls: string[];
+  readonly clientUrls: string[];
+  /** Bumped at every start, as raft's term is by every election of a fresh leader. */
+  readonly raftTerm: bigint;
+  private readonly alarms = new Set<"NOSPACE" | "CORRUPT">();
+
+  private constructor(
+    readonly config: BrainConfig,
+    readonly engine: Engine,
+    readonly store: MvccStore,
+    term: number,
+  ) {
+    this.peerUrls = memberPeerUrls(config);
+    this.memberId = computeMemberId(this.peerUrls, config.initialClusterToken);
+    this.clusterId = computeClusterId([this.memberId]);
+    this.clientUrls = config.advertiseClientUrls.length > 0 ? config.advertiseClientUrls : config.listenClientUrls;
+    this.raftTerm = BigInt(term);
+  }
+
+  static async open(config: BrainConfig, engine?: Engine): Promise<Brain> {
+    const eng = engine ?? new LmdbEngine({ path: join(config.dataDir, "member", "brain") });
+    const store = MvccStore.open(eng, {
+      maxTxnOps: config.maxTxnOps,
+      maxPendingBytes: 256 * 1024 * 1024,
+    });
+    const term = (decodeUint(eng.get(TERM_META)) ?? 1) + 1;
+    await eng.commit({ puts: [[TERM_META, encodeUint(term)]], deletes: [] });
+    return new Brain(config, eng, store, term);
+  }
+
+  /** Completes a top-level response header as etcd's header filler does. */
+  fill<T extends { header?: ResponseHeader | undefined }>(resp: T): T;
+  fill(resp: undefined): ResponseHeader;
+  fill<T extends { header?: ResponseHeader | undefined }>(resp: T | undefined): T | ResponseHeader {
+    const h: ResponseHeader = resp?.header ?? {
+      clusterId: 0n,
+      memberId: 0n,
+      revision: BigInt(this.store.currentRev),
+      raftTerm: 0n,
+    };
+    h.clusterId = this.clusterId;
+    h.memberId = this.memberId;
+    h.raftTerm = this.raftTerm;
+    if (resp === undefined) return h;
+    resp.header = h;
+    return resp;
+  }
+
+  get quotaBytes(): number {
+    const q = this.config.quotaBackendBytes;
+    return q > 0 ? q : DEFAULT_QUOTA_BYTES;
+  }
+
+  /** Refuses a space-consuming write once the backend is over quota, raising the NOSPACE alarm as etcd does. */
+  checkQuota(): void {
+    if (this.alarms.has("NOSPACE")) throw new BrainError(ErrorCode.NoSpace);
+    if (this.engine.size().total > this.quotaBytes) {
+      this.alarms.add("NOSPACE");
+      throw new BrainError(ErrorCode.NoSpace);
+    }
+  }
+
+  alarmErrors(): string[] {
+    return [...this.alarms].map((a) => `memberID:${this.memberId} alarm:${a} `);
+  }
+
+  txnWrites(r: TxnRequest): boolean {
+    const ops = (t: TxnRequest): boolean =>
+      t.success.some((o) => o.requestPut || (o.requestTxn && ops(o.requestTxn))) ||
+      t.failure.some((o) => o.requestPut || (o.requestTxn && ops(o.requestTxn)));
+    return ops(r);
+  }
+
+  async compact(rev: number, physical: boolean): Promise<{ header: ResponseHeader }> {
+    const cur = await this.store.compact(rev, physical);
+    return { header: { clusterId: 0n, memberId: 0n, revision: BigInt(cur), raftTerm: 0n } };
+  }
+
+  async close(): Promise<void> {
+    await this.store.idle();
+    await this.engine.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { mkdirSync } from "node:fs";
+import { type Database, open, type RootDatabase } from "lmdb";
+import type { Engine, EngineStats, WriteBatch } from "./engine.js";
+
+export interface LmdbEngineOptions {
+  /** Directory holding the lmdb environment. */
+  path: string;
+  /** Upper bound of the memory map in bytes; lmdb grows the file up to it. */
+  mapSize?: number;
+}
+
+/**
+ * The embedded default engine. Writes go through lmdb-js's asynchronous write
+ * thread; with `separateFlushed`, each commit promise carries a `flushed`
+ * promise that lmdb resolves only after the transaction has been synced to
+ * disk. commit() waits for that, which is the durability point of brain.
+ */
+export class LmdbEngine implements Engine {
+  readonly stats: EngineStats = { batchesCommitted: 0, batchesDurable: 0 };
+  private readonly root: RootDatabase;
+  private readonly db: Database<Buffer, Buffer>;
+
+  constructor(options: LmdbEngineOptions) {
+    mkdirSync(options.path, { recursive: true });
+    this.root = open({
+      path: options.path,
+      mapSize: options.mapSize ?? 64 * 1024 ** 3,
+      overlappingSync: true,
+      separateFlushed: true,
+    });
+    this.db = this.root.openDB({ name: "brain", encoding: "binary", keyEncoding: "binary" });
+  }
+
+  async commit(batch: WriteBatch): Promise<void> {
+    this.stats.batchesCommitted++;
+    const db = this.db;
+    const committed = db.batch(() => {
+      for (const key of batch.deletes) db.remove(key);
+      for (const [key, value] of batch.puts) db.put(key, value);
+    }) as Promise<boolean> & { flushed?: Promise<void> };
+    await committed;
+    // overlappingSync: the commit is visible now; durable only once flushed.
+    await (committed.flushed ?? this.root.flushed);
+    this.stats.batchesDurable++;
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    return this.db.getBinary(key) ?? undefined;
+  }
+
+  scan(start: Buffer, end: Buffer, visit: (key: Buffer, value: Buffer) => boolean | undefined): void {
+    for (const { key, value } of this.db.getRange({ start, end })) {
+      if (visit(key, value) === false) return;
+    }
+  }
+
+  size(): { total: number; inUse: number } {
+    const s = this.db.getStats() as {
+      pageSize: number;
+      lastPageNumber: number;
+      treeBranchPageCount: number;
+      treeLeafPageCount: number;
+      overflowPages: number;
+    };
+    // The file holds pages up to lastPageNumber; live pages are this tree's plus lmdb's two meta pages.
+    const total = (s.lastPageNumber + 1) * s.pageSize;
+    const inUse = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages + 2) * s.pageSize;
+    return { total, inUse: Math.min(inUse, total) };
+  }
+
+  async close(): Promise<void> {
+    await this.root.flushed;
+    await this.root.close();
+  }
+}

@@ -1,0 +1,66 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+
+// One client port for every protocol, as etcd's cmux does: a connection that
+// opens with the HTTP/2 preface is gRPC; anything else is HTTP/1.x (the JSON
+// gateway, /metrics, /health).
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+export interface ClientListener {
+  server: NetServer;
+  close(): Promise<void>;
+}
+
+export function listenClient(
+  host: string,
+  port: number,
+  grpc: (socket: Duplex) => void,
+  http: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<ClientListener> {
+  const httpServer = createHttpServer(http);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    sniff(socket, (isH2) => {
+      if (isH2) grpc(socket);
+      else httpServer.emit("connection", socket);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve({
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            httpServer.closeAllConnections();
+            for (const s of sockets) s.destroy();
+          }),
+      });
+    });
+  });
+}
+
+/** Reads until the first bytes decide the protocol, then puts them back. */
+export function sniff(socket: Duplex, decide: (isH2: boolean) => void): void {
+  let seen: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    const n = Math.min(seen.length, H2_PREFACE.length);
+    const matches = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+    if (matches && seen.length < H2_PREFACE.length) return;
+    socket.off("data", onData);
+    socket.pause();
+    socket.unshift(seen);
+    decide(matches);
+    // The http2 session drains the unshifted bytes itself when it takes over
+    // the socket; resuming would emit them to nobody. The HTTP/1 server needs
+    // the stream flowing again.
+    if (!matches) socket.resume();
+  };
+  socket.on("data", onData);
+}

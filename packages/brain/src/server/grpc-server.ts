@@ -1,0 +1,35 @@
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { ClusterService, KVService, MaintenanceService } from "@wharf/etcd-api";
+import type { Brain } from "../brain.js";
+import { clusterService } from "./cluster-service.js";
+import { kvService } from "./kv-service.js";
+import { maintenanceService } from "./maintenance-service.js";
+import { withRequestSizes } from "./request-size.js";
+
+/** etcd allows gRPC messages this much larger than --max-request-bytes, for framing. */
+const GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+/** The gRPC server with every etcd service brain implements, fed connections by the client listener. */
+export function createGrpcServer(brain: Brain): {
+  server: Server;
+  inject: (socket: import("node:stream").Duplex) => void;
+  close: () => void;
+} {
+  const server = new Server({
+    "grpc.max_receive_message_length": brain.config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    "grpc.max_send_message_length": 2 ** 31 - 1,
+    "grpc.keepalive_permit_without_calls": 1,
+  });
+  server.addService(withRequestSizes(KVService), kvService(brain));
+  server.addService(withRequestSizes(MaintenanceService), maintenanceService(brain));
+  server.addService(withRequestSizes(ClusterService), clusterService(brain));
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    server,
+    inject: (socket) => injector.injectConnection(socket),
+    close: () => {
+      injector.destroy();
+      server.forceShutdown();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Brain } from "../brain.js";
+import { ETCD_VERSION } from "./maintenance-service.js";
+
+/** HTTP/1 endpoints on the client port: health, readiness, version. */
+export function httpHandler(brain: Brain): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    switch (path) {
+      case "/health":
+      case "/livez":
+      case "/readyz": {
+        const ok = brain.alarmErrors().length === 0;
+        const body =
+          path === "/health"
+            ? JSON.stringify({ health: String(ok), reason: ok ? "" : "ALARM NOSPACE" })
+            : ok
+              ? "ok"
+              : "alarm";
+        res.writeHead(ok ? 200 : 503, { "content-type": path === "/health" ? "application/json" : "text/plain" });
+        res.end(body);
+        return;
+      }
+      case "/version":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ etcdserver: ETCD_VERSION, etcdcluster: "3.5.0" }));
+        return;
+      default:
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("404 page not found\n");
+    }
+  };
+}

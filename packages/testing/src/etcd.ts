@@ -1,0 +1,44 @@
+import { freePort } from "./ports.js";
+import { type ProcessServer, startProcessServer } from "./process-server.js";
+import { ETCD_BIN } from "./services.js";
+import { tempDir } from "./temp-dir.js";
+
+export interface EtcdOptions {
+  /** Extra etcd flags, e.g. ["--experimental-watch-progress-notify-interval=200ms"]. */
+  args?: string[];
+}
+
+/** Starts Debian's etcd on free ports in a fresh temp directory; stop() removes the directory. */
+export async function startEtcd(options: EtcdOptions = {}): Promise<ProcessServer> {
+  const dir = tempDir("wharf-etcd-");
+  const port = await freePort();
+  const peer = await freePort();
+  const peerUrl = `http://127.0.0.1:${peer}`;
+  const server = await startProcessServer(
+    ETCD_BIN,
+    [
+      "--name=default",
+      `--data-dir=${dir.path}`,
+      `--listen-client-urls=http://127.0.0.1:${port}`,
+      `--advertise-client-urls=http://127.0.0.1:${port}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=default=${peerUrl}`,
+      "--log-level=error",
+      ...(options.args ?? []),
+    ],
+    { port, dataDir: dir.path },
+  );
+  return withCleanup(server, dir.remove);
+}
+
+export function withCleanup(server: ProcessServer, cleanup: () => void): ProcessServer {
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      cleanup();
+    },
+    kill: server.kill,
+  };
+}

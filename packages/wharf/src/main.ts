@@ -1,0 +1,9 @@
+import { Command } from "commander";
+import { brainCommand } from "./brain-command.js";
+
+const program = new Command("wharf")
+  .description("Wharf: a distributed operating system on the Kubernetes API")
+  .version("0.1.0")
+  .showHelpAfterError();
+program.addCommand(brainCommand());
+await program.parseAsync(process.argv);
