@@ -175,6 +175,16 @@ export class MvccStore {
     return this.tree.size;
   }
 
+  /**
+   * Persists records outside the revision log (leases, alarms) in order with
+   * the writes around them; resolves once they are durable.
+   */
+  persist(puts: Array<[Buffer, Buffer]>, deletes: Buffer[]): Promise<void> {
+    if (this.failure) return Promise.reject(new BrainError(ErrorCode.Stopped));
+    this.pipeline.append(this.latestRev, puts, deletes, undefined);
+    return this.pipeline.barrier();
+  }
+
   waitDurable(rev: number): Promise<void> {
     return this.pipeline.waitDurable(rev);
   }
