@@ -1,0 +1,44 @@
+import type { WatchResponse, WatchServer } from "@wharf/etcd-api";
+import type { Brain } from "../brain.js";
+import { WatchHub } from "../watch/watch-hub.js";
+import { WatchStream } from "../watch/watch-stream.js";
+
+/** etcd fragments at --max-request-bytes plus the gRPC framing allowance it grants requests. */
+const GRPC_OVERHEAD_BYTES = 512 * 1024;
+/** Revisions kept in memory for watchers that are a little behind; override with WHARF_WATCH_RING_REVISIONS. */
+const RING_REVISIONS = envInt("WHARF_WATCH_RING_REVISIONS", 10_000);
+/** Bytes buffered for a client that stopped reading; override with WHARF_WATCH_MAX_QUEUED_BYTES. */
+const MAX_QUEUED_BYTES = envInt("WHARF_WATCH_MAX_QUEUED_BYTES", 64 * 1024 * 1024);
+
+/** etcd's Watch service: a thin adapter from a grpc-js bidi stream to a WatchStream on the shared hub. */
+export function watchService(brain: Brain): WatchServer {
+  const hub = new WatchHub(brain.store, { ringRevisions: RING_REVISIONS });
+  return {
+    watch: (call) => {
+      const stream = new WatchStream(
+        hub,
+        // grpc-js returns false from write() once its buffer is full and emits 'drain' later.
+        { write: (r: WatchResponse) => call.write(r) },
+        {
+          header: (rev) =>
+            brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: BigInt(rev), raftTerm: 0n } }).header,
+          maxRequestBytes: brain.config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+          progressNotifyIntervalMs: Math.max(100, brain.config.watchProgressNotifyIntervalMs),
+          maxQueuedBytes: MAX_QUEUED_BYTES,
+        },
+      );
+      call.on("data", (req) => stream.handle(req));
+      call.on("drain", () => stream.drained());
+      // As etcd, a client's half-close leaves the watches running; only the end of the call removes them.
+      const close = () => stream.close();
+      call.on("cancelled", close);
+      call.on("close", close);
+      call.on("error", close);
+    },
+  };
+}
+
+function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}

@@ -1,0 +1,166 @@
+import type { RevisionChanges } from "../mvcc/store.js";
+import type { StoredKv } from "../mvcc/stored-kv.js";
+import { EventRing } from "./event-ring.js";
+import { readHistory } from "./history-reader.js";
+import type { WatchableStore } from "./watchable-store.js";
+import type { Watcher } from "./watcher.js";
+
+export interface WatchHubOptions {
+  /** How many recent revisions the in-memory ring keeps. */
+  ringRevisions: number;
+  /** Most revisions one catch-up response covers (etcd's watchBatchMaxRevs). */
+  batchRevisions?: number;
+}
+
+/**
+ * etcd's watchable store: every watcher is either synced (fed each revision
+ * as it is published) or unsynced (reading history in chunks). All state
+ * changes run on the event loop, so the hand-over from unsynced to synced
+ * happens between two published revisions and can neither skip nor repeat one.
+ */
+export class WatchHub {
+  /** The last revision published to watchers. */
+  lastRev: number;
+  private readonly ring: EventRing;
+  private readonly batchRevs: number;
+  private readonly syncedKeys = new Map<string, Set<Watcher>>();
+  private readonly syncedRanges = new Set<Watcher>();
+  private readonly unsynced = new Set<Watcher>();
+  private catchUpTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** One-shot callbacks run after the next published revision (deferred progress requests). */
+  private afterCommit: Array<() => void> = [];
+
+  constructor(
+    readonly store: WatchableStore,
+    options: WatchHubOptions,
+  ) {
+    this.lastRev = store.currentRev;
+    this.ring = new EventRing(options.ringRevisions);
+    this.batchRevs = options.batchRevisions ?? 1000;
+    store.onCommit((rc) => this.publish(rc));
+  }
+
+  /** Registers a watcher: synced when it starts now or in the future, else it catches up first. */
+  add(w: Watcher): void {
+    if (w.startRev === 0 || w.startRev > this.lastRev) {
+      w.nextRev = Math.max(this.lastRev + 1, w.startRev);
+      this.addSynced(w);
+    } else {
+      w.nextRev = w.startRev;
+      this.unsynced.add(w);
+      this.scheduleCatchUp(0);
+    }
+  }
+
+  remove(w: Watcher): void {
+    if (this.unsynced.delete(w)) return;
+    if (!w.isSynced) return;
+    w.isSynced = false;
+    if (w.range.single) {
+      const set = this.syncedKeys.get(w.range.start);
+      set?.delete(w);
+      if (set?.size === 0) this.syncedKeys.delete(w.range.start);
+    } else {
+      this.syncedRanges.delete(w);
+    }
+  }
+
+  /** Whether a watcher counts as synced for progress: live and past its start revision. */
+  progressed(w: Watcher): boolean {
+    return w.isSynced && this.lastRev >= w.startRev;
+  }
+
+  runAfterNextCommit(fn: () => void): void {
+    this.afterCommit.push(fn);
+  }
+
+  /** Wakes catch-up after a congested target drained. */
+  kick(): void {
+    if (this.unsynced.size > 0) this.scheduleCatchUp(0);
+  }
+
+  private addSynced(w: Watcher): void {
+    w.isSynced = true;
+    if (w.range.single) {
+      let set = this.syncedKeys.get(w.range.start);
+      if (!set) {
+        set = new Set();
+        this.syncedKeys.set(w.range.start, set);
+      }
+      set.add(w);
+    } else {
+      this.syncedRanges.add(w);
+    }
+  }
+
+  /** Fans one published revision out to the synced watchers it concerns. */
+  private publish(rc: RevisionChanges): void {
+    this.lastRev = rc.rev;
+    this.ring.push(rc);
+    const batches = new Map<Watcher, StoredKv[]>();
+    const add = (w: Watcher, kv: StoredKv, key: string) => {
+      if (w.nextRev > rc.rev || !w.wants(kv, key)) return;
+      const b = batches.get(w);
+      if (b) b.push(kv);
+      else batches.set(w, [kv]);
+    };
+    for (const kv of rc.changes) {
+      const key = kv.key.toString("latin1");
+      const set = this.syncedKeys.get(key);
+      if (set) for (const w of set) add(w, kv, key);
+      for (const w of this.syncedRanges) add(w, kv, key);
+    }
+    for (const [w, evs] of batches) {
+      w.nextRev = rc.rev + 1;
+      w.target.deliver(w, evs, rc.rev);
+    }
+    if (this.afterCommit.length > 0) {
+      const fns = this.afterCommit;
+      this.afterCommit = [];
+      for (const f of fns) f();
+    }
+  }
+
+  private scheduleCatchUp(delayMs: number): void {
+    if (this.catchUpTimer) return;
+    const run = () => {
+      this.catchUpTimer = undefined;
+      const progressed = this.catchUp();
+      if (this.unsynced.size > 0) this.scheduleCatchUp(progressed ? 0 : 20);
+    };
+    this.catchUpTimer = delayMs === 0 ? setImmediate(run) : setTimeout(run, delayMs);
+    this.catchUpTimer.unref?.();
+  }
+
+  /**
+   * One step of history catch-up: each unsynced watcher whose stream is not
+   * congested gets at most `batchRevs` revisions, so one turn stays short.
+   * Returns whether any watcher moved.
+   */
+  private catchUp(): boolean {
+    let moved = false;
+    for (const w of [...this.unsynced]) {
+      if (!this.unsynced.has(w)) continue;
+      const compactRev = this.store.compactRev;
+      if (w.nextRev < compactRev) {
+        this.unsynced.delete(w);
+        w.target.compacted(w, compactRev);
+        moved = true;
+        continue;
+      }
+      if (w.target.congested) continue;
+      const to = Math.min(this.lastRev, w.nextRev + this.batchRevs - 1);
+      const evs = w.nextRev <= to ? readHistory(this.store, this.ring, w, w.nextRev, to) : [];
+      w.nextRev = to + 1;
+      moved = true;
+      if (evs.length > 0) w.target.deliver(w, evs, this.lastRev);
+      if (!this.unsynced.has(w)) continue; // delivery may have canceled it (slow consumer)
+      if (w.nextRev > this.lastRev) {
+        this.unsynced.delete(w);
+        this.addSynced(w);
+        w.target.synced(w);
+      }
+    }
+    return moved;
+  }
+}

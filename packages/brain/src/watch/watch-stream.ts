@@ -1,0 +1,245 @@
+import type { Event, ResponseHeader, WatchCreateRequest, WatchRequest, WatchResponse } from "@wharf/etcd-api";
+import { WatchCreateRequest_FilterType } from "@wharf/etcd-api";
+import type { StoredKv } from "../mvcc/stored-kv.js";
+import { fragmentResponse } from "./fragment.js";
+import { KeyRange } from "./key-range.js";
+import { OutputQueue, type ResponseSink } from "./output-queue.js";
+import { isCreate, toEvent } from "./to-event.js";
+import type { WatchHub } from "./watch-hub.js";
+import { Watcher, type WatchTarget } from "./watcher.js";
+
+export interface WatchStreamOptions {
+  /** Completes a response header at a revision (cluster and member ids, term). */
+  header(rev: number): ResponseHeader;
+  /** etcd's --max-request-bytes, the fragment size. */
+  maxRequestBytes: number;
+  progressNotifyIntervalMs: number;
+  /** Most bytes buffered for a client that is not reading before its watches are canceled. */
+  maxQueuedBytes: number;
+}
+
+// etcd's texts, which clients match on.
+const ERR_COMPACTED = "etcdserver: mvcc: required revision has been compacted";
+const ERR_DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+const ERR_EMPTY_RANGE = "mvcc: watcher range is empty";
+export const SLOW_CONSUMER_REASON = "etcdserver: watch canceled: slow consumer (client is not reading responses)";
+
+/**
+ * One Watch RPC stream (etcd's serverWatchStream): watch ids, create, cancel
+ * and progress requests, response building (prev_kv, fragments) and bounded
+ * output. Transport-agnostic: responses go to a ResponseSink.
+ */
+export class WatchStream implements WatchTarget {
+  private readonly watchers = new Map<number, Watcher>();
+  private nextId = 0;
+  private readonly out: OutputQueue<WatchResponse>;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private progressPending = false;
+  private progressRecheck = false;
+  private closed = false;
+
+  constructor(
+    private readonly hub: WatchHub,
+    sink: ResponseSink<WatchResponse>,
+    private readonly o: WatchStreamOptions,
+  ) {
+    this.out = new OutputQueue(sink, o.maxQueuedBytes, () => this.slowConsumer());
+  }
+
+  get congested(): boolean {
+    return this.out.congested;
+  }
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  handle(req: WatchRequest): void {
+    if (this.closed) return;
+    if (req.createRequest) this.create(req.createRequest);
+    else if (req.cancelRequest) this.cancel(Number(req.cancelRequest.watchId));
+    else if (req.progressRequest) this.requestProgress();
+  }
+
+  /** The transport has room again. */
+  drained(): void {
+    this.out.drained();
+    if (!this.out.congested) this.hub.kick();
+  }
+
+  /** The client went away: every watcher of the stream goes with it. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.watchers.values()) this.hub.remove(w);
+    this.watchers.clear();
+    this.out.clear();
+    if (this.progressTimer) clearInterval(this.progressTimer);
+  }
+
+  private create(c: WatchCreateRequest): void {
+    const range = new KeyRange(c.key, c.rangeEnd);
+    let id = Number(c.watchId);
+    let refusal: string | undefined;
+    if (c.startRevision < 0n) refusal = ERR_COMPACTED;
+    else if (range.empty) refusal = ERR_EMPTY_RANGE;
+    else if (id !== 0 && this.watchers.has(id)) refusal = ERR_DUPLICATE_ID;
+    if (refusal !== undefined) {
+      this.send({ watchId: -1n, created: true, canceled: true, cancelReason: refusal });
+      return;
+    }
+    if (id === 0) {
+      // Server-assigned ids count up from 0, skipping ids the client chose.
+      while (this.watchers.has(this.nextId)) this.nextId++;
+      id = this.nextId++;
+    }
+    const w = new Watcher(
+      {
+        id,
+        range,
+        startRev: Number(c.startRevision),
+        noPut: c.filters.includes(WatchCreateRequest_FilterType.Noput),
+        noDelete: c.filters.includes(WatchCreateRequest_FilterType.Nodelete),
+        prevKv: c.prevKv,
+        fragment: c.fragment,
+        progressNotify: c.progressNotify,
+      },
+      this,
+    );
+    this.watchers.set(id, w);
+    // Created goes out before the hub can deliver anything for the watcher.
+    this.send({ watchId: BigInt(id), created: true });
+    this.hub.add(w);
+    if (w.progressNotify) this.startProgressTimer();
+  }
+
+  private cancel(id: number): void {
+    const w = this.watchers.get(id);
+    if (!w) return; // etcd answers nothing for an unknown id
+    this.remove(w);
+    this.send({ watchId: BigInt(id), canceled: true });
+  }
+
+  private remove(w: Watcher): void {
+    this.hub.remove(w);
+    this.watchers.delete(w.id);
+    this.checkProgress();
+  }
+
+  // ---- WatchTarget ------------------------------------------------------------
+
+  deliver(w: Watcher, kvs: StoredKv[], rev: number): void {
+    if (this.closed || this.watchers.get(w.id) !== w) return;
+    const events: Event[] = kvs.map((kv) =>
+      toEvent(kv, w.prevKv && !isCreate(kv) ? this.hub.store.getAt(kv.key, kv.modRev - 1) : undefined),
+    );
+    w.progressDue = false;
+    const wr = this.response(rev, { watchId: BigInt(w.id), events });
+    const parts = w.fragment ? fragmentResponse(wr, this.o.maxRequestBytes) : [wr];
+    for (const p of parts) this.out.push(p, estimateSize(p));
+  }
+
+  compacted(w: Watcher, compactRev: number): void {
+    if (this.watchers.get(w.id) !== w) return;
+    this.watchers.delete(w.id);
+    this.send({ watchId: BigInt(w.id), canceled: true, compactRevision: BigInt(compactRev) });
+    this.checkProgress();
+  }
+
+  synced(_w: Watcher): void {
+    this.checkProgress();
+  }
+
+  // ---- progress -----------------------------------------------------------------
+
+  /**
+   * etcd 3.5's RequestProgress: one response with watch_id -1 at the current
+   * revision once every watcher of the stream is synced, so the client knows
+   * it has seen everything up to it. Deferred until then if some are not.
+   */
+  private requestProgress(): void {
+    this.progressPending = true;
+    this.checkProgress();
+  }
+
+  private allProgressed(): boolean {
+    for (const w of this.watchers.values()) if (!this.hub.progressed(w)) return false;
+    return true;
+  }
+
+  private checkProgress(): void {
+    if (!this.progressPending || this.closed) return;
+    // As etcd, a stream without watchers gets no progress response.
+    if (this.watchers.size === 0) {
+      this.progressPending = false;
+      return;
+    }
+    if (this.allProgressed()) {
+      this.progressPending = false;
+      this.send({ watchId: -1n });
+      return;
+    }
+    // A watcher with a future start counts once the store reaches it.
+    if (this.progressRecheck) return;
+    this.progressRecheck = true;
+    this.hub.runAfterNextCommit(() => {
+      this.progressRecheck = false;
+      this.checkProgress();
+    });
+  }
+
+  private startProgressTimer(): void {
+    if (this.progressTimer) return;
+    this.progressTimer = setInterval(() => this.progressTick(), this.o.progressNotifyIntervalMs);
+    this.progressTimer.unref();
+  }
+
+  /** etcd's progress_notify: an empty response to each idle, synced watcher that asked for it. */
+  private progressTick(): void {
+    for (const w of this.watchers.values()) {
+      if (!w.progressNotify) continue;
+      if (w.progressDue && this.hub.progressed(w)) this.send({ watchId: BigInt(w.id) });
+      w.progressDue = true;
+    }
+  }
+
+  // ---- output ---------------------------------------------------------------------
+
+  /** Cancels every watcher of a stream whose client stopped reading, instead of buffering without bound. */
+  private slowConsumer(): void {
+    for (const w of [...this.watchers.values()]) {
+      this.hub.remove(w);
+      this.watchers.delete(w.id);
+      this.send({ watchId: BigInt(w.id), canceled: true, cancelReason: SLOW_CONSUMER_REASON });
+    }
+  }
+
+  private send(partial: Partial<WatchResponse>): void {
+    const wr = this.response(this.hub.lastRev, partial);
+    this.out.push(wr, estimateSize(wr));
+  }
+
+  private response(rev: number, partial: Partial<WatchResponse>): WatchResponse {
+    return {
+      header: this.o.header(rev),
+      watchId: 0n,
+      created: false,
+      canceled: false,
+      compactRevision: 0n,
+      cancelReason: "",
+      fragment: false,
+      events: [],
+      ...partial,
+    };
+  }
+}
+
+/** Bytes a response holds in memory, roughly: its keys and values plus fixed overheads. */
+function estimateSize(wr: WatchResponse): number {
+  let n = 64 + wr.cancelReason.length;
+  for (const e of wr.events) {
+    n += 48 + (e.kv ? e.kv.key.length + e.kv.value.length : 0);
+    if (e.prevKv) n += 48 + e.prevKv.key.length + e.prevKv.value.length;
+  }
+  return n;
+}
