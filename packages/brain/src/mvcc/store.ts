@@ -493,7 +493,8 @@ export class MvccStore {
   async compact(rev: number, physical: boolean): Promise<number> {
     if (this.failure) throw new BrainError(ErrorCode.Stopped);
     if (rev <= this.compactRev) throw new BrainError(ErrorCode.Compacted);
-    if (rev > this.latestRev) throw new BrainError(ErrorCode.FutureRev);
+    // Clients see only durable revisions; compacting past them would fail every read until they are.
+    if (rev > this.currentRev) throw new BrainError(ErrorCode.FutureRev);
     this.compactRev = rev;
     const at = this.latestRev;
     this.pipeline.append(at, [[COMPACT_META, encodeUint(rev)]], [], undefined);
