@@ -1,12 +1,14 @@
-import { join } from "node:path";
-import type { ResponseHeader, TxnRequest } from "@wharf/etcd-api";
+import { AlarmType, type ResponseHeader, type TxnRequest } from "@wharf/etcd-api";
+import { AlarmStore } from "./alarm-store.js";
 import { type BrainConfig, DEFAULT_QUOTA_BYTES, memberPeerUrls } from "./config.js";
 import type { Engine } from "./engine/engine.js";
 import { LmdbEngine } from "./engine/lmdb-engine.js";
 import { BrainError, ErrorCode } from "./errors.js";
+import { Lessor } from "./lease/lessor.js";
 import { decodeUint, encodeUint, metaKey } from "./mvcc/layout.js";
 import { MvccStore } from "./mvcc/store.js";
 import { computeClusterId, computeMemberId } from "./server/membership.js";
+import { engineDir } from "./snapshot-restore.js";
 
 const TERM_META = metaKey("term");
 
@@ -21,7 +23,9 @@ export class Brain {
   readonly clientUrls: string[];
   /** Bumped at every start, as raft's term is by every election of a fresh leader. */
   readonly raftTerm: bigint;
-  private readonly alarms = new Set<"NOSPACE" | "CORRUPT">();
+  readonly alarms: AlarmStore;
+  /** Leases: attached to the store's keys, expired by its own timer (started here, stopped in close). */
+  readonly lessor: Lessor;
 
   private constructor(
     readonly config: BrainConfig,
@@ -34,10 +38,13 @@ export class Brain {
     this.clusterId = computeClusterId([this.memberId]);
     this.clientUrls = config.advertiseClientUrls.length > 0 ? config.advertiseClientUrls : config.listenClientUrls;
     this.raftTerm = BigInt(term);
+    this.alarms = new AlarmStore(engine, store);
+    this.lessor = Lessor.open(store, engine);
+    this.lessor.start();
   }
 
   static async open(config: BrainConfig, engine?: Engine): Promise<Brain> {
-    const eng = engine ?? new LmdbEngine({ path: join(config.dataDir, "member", "brain") });
+    const eng = engine ?? new LmdbEngine({ path: engineDir(config.dataDir) });
     const store = MvccStore.open(eng, {
       maxTxnOps: config.maxTxnOps,
       maxPendingBytes: 256 * 1024 * 1024,
@@ -72,15 +79,18 @@ export class Brain {
 
   /** Refuses a space-consuming write once the backend is over quota, raising the NOSPACE alarm as etcd does. */
   checkQuota(): void {
-    if (this.alarms.has("NOSPACE")) throw new BrainError(ErrorCode.NoSpace);
+    if (this.alarms.has(AlarmType.Nospace)) throw new BrainError(ErrorCode.NoSpace);
     if (this.engine.size().total > this.quotaBytes) {
-      this.alarms.add("NOSPACE");
+      void this.alarms.activate(this.memberId, AlarmType.Nospace).catch(() => undefined);
       throw new BrainError(ErrorCode.NoSpace);
     }
   }
 
+  /** Status.errors, worded as etcd words an alarm. */
   alarmErrors(): string[] {
-    return [...this.alarms].map((a) => `memberID:${this.memberId} alarm:${a} `);
+    return this.alarms
+      .get(AlarmType.None)
+      .map((a) => `memberID:${a.memberID} alarm:${a.alarm === AlarmType.Nospace ? "NOSPACE" : "CORRUPT"} `);
   }
 
   txnWrites(r: TxnRequest): boolean {
@@ -96,6 +106,7 @@ export class Brain {
   }
 
   async close(): Promise<void> {
+    this.lessor.stop();
     await this.store.idle();
     await this.engine.close();
   }

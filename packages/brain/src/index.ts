@@ -6,3 +6,11 @@ export { LmdbEngine } from "./engine/lmdb-engine.js";
 export { BrainError, ErrorCode } from "./errors.js";
 export { MvccStore } from "./mvcc/store.js";
 export { type RunningBrain, startBrainServer } from "./server/brain-server.js";
+export { restoreSnapshot } from "./snapshot-restore.js";
+export {
+  type CertificateAuthority,
+  createCa,
+  issueCertificate,
+  type PemPair,
+  selfSignedCertificate,
+} from "./tls/certificates.js";

@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withCleanup } from "./etcd.js";
 import { freePort } from "./ports.js";
-import { type ProcessServer, startProcessServer } from "./process-server.js";
+import { type ClientCertificate, type ProcessServer, startProcessServer } from "./process-server.js";
 import { tempDir } from "./temp-dir.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -14,6 +14,8 @@ export interface BrainProcessOptions {
   /** Reuse a port (for restart tests). */
   port?: number;
   args?: string[];
+  /** Serve https (pass --cert-file/--key-file or --auto-tls in args); a client certificate for --client-cert-auth. */
+  tls?: boolean | ClientCertificate;
 }
 
 /** Starts `wharf brain` as a real child process, the way users run it. */
@@ -29,11 +31,11 @@ export async function startBrain(options: BrainProcessOptions = {}): Promise<Pro
       wharfMain,
       "brain",
       `--data-dir=${dataDir}`,
-      `--listen-client-urls=http://127.0.0.1:${port}`,
+      `--listen-client-urls=${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
       "--log-level=warn",
       ...(options.args ?? []),
     ],
-    { port, dataDir },
+    { port, dataDir, tls: options.tls ?? false },
   );
   return dir ? withCleanup(server, dir.remove) : server;
 }

@@ -2,6 +2,6 @@
 export { type BrainProcessOptions, startBrain } from "./brain.js";
 export { type EtcdOptions, startEtcd } from "./etcd.js";
 export { freePort } from "./ports.js";
-export type { ProcessServer } from "./process-server.js";
+export type { ClientCertificate, ProcessServer } from "./process-server.js";
 export { ETCD_BIN, ETCDCTL_BIN, requireProgram } from "./services.js";
 export { type TempDir, tempDir } from "./temp-dir.js";

@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createConnection } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+
+/** A client certificate for the health probe of a server that demands one. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
 
 export interface ProcessServer {
   /** host:port of the client endpoint. */
@@ -19,7 +26,13 @@ export interface ProcessServer {
 export async function startProcessServer(
   command: string,
   args: string[],
-  opts: { port: number; dataDir: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  opts: {
+    port: number;
+    dataDir: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    tls?: boolean | ClientCertificate;
+  },
 ): Promise<ProcessServer> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
   let out = "";
@@ -31,12 +44,13 @@ export async function startProcessServer(
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const endpoint = `127.0.0.1:${opts.port}`;
+  const scheme = opts.tls ? "https" : "http";
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${command} exited before becoming healthy:\n${out}`);
     }
-    if (await healthy(opts.port)) break;
+    if (await healthy(opts.port, opts.tls ?? false)) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`${command} did not become healthy in time:\n${out}`);
@@ -49,7 +63,7 @@ export async function startProcessServer(
   };
   return {
     endpoint,
-    url: `http://${endpoint}`,
+    url: `${scheme}://${endpoint}`,
     pid: child.pid!,
     dataDir: opts.dataDir,
     output: () => out,
@@ -58,16 +72,27 @@ export async function startProcessServer(
   };
 }
 
-function healthy(port: number): Promise<boolean> {
+function healthy(port: number, tls: boolean | ClientCertificate): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = createConnection({ host: "127.0.0.1", port });
+    // The health probe trusts any certificate: it only asks whether the server is up.
+    const sock = tls
+      ? tlsConnect({
+          host: "127.0.0.1",
+          port,
+          rejectUnauthorized: false,
+          ALPNProtocols: ["http/1.1"],
+          ...(typeof tls === "object" ? tls : {}),
+        })
+      : createConnection({ host: "127.0.0.1", port });
     let buf = "";
     sock.setTimeout(1000, () => {
       sock.destroy();
       resolve(false);
     });
     sock.on("error", () => resolve(false));
-    sock.on("connect", () => sock.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    sock.on(tls ? "secureConnect" : "connect", () =>
+      sock.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+    );
     sock.on("data", (d) => {
       buf += d.toString();
     });

@@ -1,9 +1,11 @@
 import { Command } from "commander";
 import { brainCommand } from "./brain-command.js";
+import { snapshotCommand } from "./snapshot-command.js";
 
 const program = new Command("wharf")
   .description("Wharf: a distributed operating system on the Kubernetes API")
   .version("0.1.0")
   .showHelpAfterError();
 program.addCommand(brainCommand());
+program.addCommand(snapshotCommand());
 await program.parseAsync(process.argv);

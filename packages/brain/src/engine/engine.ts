@@ -27,5 +27,9 @@ export interface Engine {
   /** Bytes the engine occupies on disk, and of those the bytes holding live data. */
   size(): { total: number; inUse: number };
   readonly stats: EngineStats;
+  /** Called with each durable commit's duration in seconds (for metrics). */
+  observeCommit?: (seconds: number) => void;
+  /** Writes a consistent, compacted copy of the whole engine to one file (for Snapshot). */
+  backup(file: string): Promise<void>;
   close(): Promise<void>;
 }

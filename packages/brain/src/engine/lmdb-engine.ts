@@ -1,4 +1,6 @@
 import { mkdirSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
 import type { Engine, EngineStats, WriteBatch } from "./engine.js";
 
@@ -17,6 +19,7 @@ export interface LmdbEngineOptions {
  */
 export class LmdbEngine implements Engine {
   readonly stats: EngineStats = { batchesCommitted: 0, batchesDurable: 0 };
+  observeCommit?: (seconds: number) => void;
   private readonly root: RootDatabase;
   private readonly db: Database<Buffer, Buffer>;
 
@@ -33,6 +36,7 @@ export class LmdbEngine implements Engine {
 
   async commit(batch: WriteBatch): Promise<void> {
     this.stats.batchesCommitted++;
+    const started = performance.now();
     const db = this.db;
     const committed = db.batch(() => {
       for (const key of batch.deletes) db.remove(key);
@@ -42,6 +46,7 @@ export class LmdbEngine implements Engine {
     // overlappingSync: the commit is visible now; durable only once flushed.
     await (committed.flushed ?? this.root.flushed);
     this.stats.batchesDurable++;
+    this.observeCommit?.((performance.now() - started) / 1000);
   }
 
   get(key: Buffer): Buffer | undefined {
@@ -66,6 +71,18 @@ export class LmdbEngine implements Engine {
     const total = (s.lastPageNumber + 1) * s.pageSize;
     const inUse = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages + 2) * s.pageSize;
     return { total, inUse: Math.min(inUse, total) };
+  }
+
+  async backup(file: string): Promise<void> {
+    // lmdb copies a directory-mode environment into a directory, as data.mdb.
+    const dir = `${file}.d`;
+    await mkdir(dir, { recursive: true });
+    try {
+      await this.root.backup(dir, true);
+      await rename(join(dir, "data.mdb"), file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from "node:tls";
 
 // One client port for every protocol, as etcd's cmux does: a connection that
 // opens with the HTTP/2 preface is gRPC; anything else is HTTP/1.x (the JSON
@@ -12,22 +13,46 @@ export interface ClientListener {
   close(): Promise<void>;
 }
 
+/**
+ * Listens on host:port. Plain TCP connections are told apart by their first
+ * bytes; with `tls`, by the negotiated ALPN protocol: a client that offers
+ * only h2 (every gRPC client) gets gRPC, one that also offers http/1.1 (curl,
+ * browsers) gets HTTP/1.1, where the JSON gateway and /metrics live.
+ */
 export function listenClient(
   host: string,
   port: number,
   grpc: (socket: Duplex) => void,
   http: (req: IncomingMessage, res: ServerResponse) => void,
+  tls?: TlsOptions,
 ): Promise<ClientListener> {
   const httpServer = createHttpServer(http);
   const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
+  const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    sniff(socket, (isH2) => {
-      if (isH2) grpc(socket);
-      else httpServer.emit("connection", socket);
-    });
-  });
+  };
+  const server: NetServer = tls
+    ? createTlsServer(
+        {
+          ...tls,
+          ALPNCallback: ({ protocols }) =>
+            protocols.includes("http/1.1") ? "http/1.1" : protocols.includes("h2") ? "h2" : undefined,
+        },
+        (socket: TLSSocket) => {
+          track(socket);
+          if (socket.alpnProtocol === "h2") grpc(socket);
+          else httpServer.emit("connection", socket);
+        },
+      )
+    : createNetServer((socket) => {
+        track(socket);
+        sniff(socket, (isH2) => {
+          if (isH2) grpc(socket);
+          else httpServer.emit("connection", socket);
+        });
+      });
+  if (tls) server.on("tlsClientError", () => undefined);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -1,16 +1,23 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { ClusterService, KVService, MaintenanceService } from "@wharf/etcd-api";
+import { ClusterService, KVService, LeaseService, MaintenanceService, WatchService } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
+import type { BrainMetrics } from "../metrics.js";
 import { clusterService } from "./cluster-service.js";
+import { instrument } from "./instrument.js";
 import { kvService } from "./kv-service.js";
+import { leaseService } from "./lease-service.js";
 import { maintenanceService } from "./maintenance-service.js";
 import { withRequestSizes } from "./request-size.js";
+import { watchService } from "./watch-service.js";
 
 /** etcd allows gRPC messages this much larger than --max-request-bytes, for framing. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
 
 /** The gRPC server with every etcd service brain implements, fed connections by the client listener. */
-export function createGrpcServer(brain: Brain): {
+export function createGrpcServer(
+  brain: Brain,
+  metrics: BrainMetrics,
+): {
   server: Server;
   inject: (socket: import("node:stream").Duplex) => void;
   close: () => void;
@@ -20,9 +27,14 @@ export function createGrpcServer(brain: Brain): {
     "grpc.max_send_message_length": 2 ** 31 - 1,
     "grpc.keepalive_permit_without_calls": 1,
   });
-  server.addService(withRequestSizes(KVService), kvService(brain));
-  server.addService(withRequestSizes(MaintenanceService), maintenanceService(brain));
-  server.addService(withRequestSizes(ClusterService), clusterService(brain));
+  server.addService(withRequestSizes(KVService), instrument(KVService, kvService(brain), metrics));
+  server.addService(withRequestSizes(LeaseService), instrument(LeaseService, leaseService(brain), metrics));
+  server.addService(
+    withRequestSizes(MaintenanceService),
+    instrument(MaintenanceService, maintenanceService(brain), metrics),
+  );
+  server.addService(withRequestSizes(ClusterService), instrument(ClusterService, clusterService(brain), metrics));
+  server.addService(withRequestSizes(WatchService), instrument(WatchService, watchService(brain), metrics));
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     server,

@@ -1,12 +1,25 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Brain } from "../brain.js";
+import type { BrainMetrics } from "../metrics.js";
 import { ETCD_VERSION } from "./maintenance-service.js";
 
 /** HTTP/1 endpoints on the client port: health, readiness, version. */
-export function httpHandler(brain: Brain): (req: IncomingMessage, res: ServerResponse) => void {
+export function httpHandler(brain: Brain, metrics: BrainMetrics): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     switch (path) {
+      case "/metrics":
+        metrics.render().then(
+          (text) => {
+            res.writeHead(200, { "content-type": metrics.contentType });
+            res.end(text);
+          },
+          (e: Error) => {
+            res.writeHead(500, { "content-type": "text/plain" });
+            res.end(e.message);
+          },
+        );
+        return;
       case "/health":
       case "/livez":
       case "/readyz": {
