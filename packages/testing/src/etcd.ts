@@ -6,14 +6,15 @@ import { tempDir } from "./temp-dir.js";
 export interface EtcdOptions {
   /** Extra etcd flags, e.g. ["--experimental-watch-progress-notify-interval=200ms"]. */
   args?: string[];
+  /** The peer URL to listen on and advertise (default: a free port on 127.0.0.1); brain derives the same IDs from it. */
+  peerUrl?: string;
 }
 
 /** Starts Debian's etcd on free ports in a fresh temp directory; stop() removes the directory. */
 export async function startEtcd(options: EtcdOptions = {}): Promise<ProcessServer> {
   const dir = tempDir("wharf-etcd-");
   const port = await freePort();
-  const peer = await freePort();
-  const peerUrl = `http://127.0.0.1:${peer}`;
+  const peerUrl = options.peerUrl ?? `http://127.0.0.1:${await freePort()}`;
   const server = await startProcessServer(
     ETCD_BIN,
     [

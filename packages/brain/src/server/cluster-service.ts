@@ -13,7 +13,7 @@ export function clusterService(brain: Brain): ClusterServer {
     isLearner: false,
   });
   return {
-    memberList: unary(() => ({ header: brain.fill(undefined), members: [self()] })),
+    memberList: unary(() => ({ header: { ...brain.fill(undefined), revision: 0n }, members: [self()] })),
     memberAdd: unary(() => {
       // A single-member store cannot grow a raft group; etcd refuses member
       // changes it cannot carry out with FailedPrecondition codes of this kind.

@@ -83,15 +83,25 @@ export const leaseCases: DifferentialCase[] = [
     },
   },
   {
-    name: "grant with ID 0 picks a positive ID",
+    name: "grant with ID 0 picks a positive ID (allow-list: lease-id), which TimeToLive and Revoke then use",
     async run(c) {
-      await c.each("grant", async (s) => {
+      const granted: Partial<Record<string, bigint>> = {};
+      await c.each("server-chosen lease: grant", async (s) => {
         const r = (await s.grpc.call(s.grpc.lease, "leaseGrant", { ID: 0n, TTL: 30n })) as Unary;
-        const leaseId = r.ok?.ID as bigint;
-        const positive = leaseId > 0n;
-        const revoked = await s.grpc.call(s.grpc.lease, "leaseRevoke", { ID: leaseId });
-        return { ...r.ok, ID: positive ? "positive" : String(leaseId), revoked };
+        granted[s.name] = r.ok?.ID as bigint;
+        return r;
       });
+      await c.each("server-chosen lease: ttl", async (s) => {
+        const r = (await s.grpc.call(s.grpc.lease, "leaseTimeToLive", { ID: granted[s.name] })) as Unary;
+        const { TTL, ...rest } = (r.ok ?? {}) as { TTL?: bigint };
+        return { ...rest, ttlPositive: (TTL ?? 0n) > 0n };
+      });
+      await c.each("server-chosen lease: revoke", (s) =>
+        s.grpc.call(s.grpc.lease, "leaseRevoke", { ID: granted[s.name] }),
+      );
+      await c.each("server-chosen lease: ttl after revoke", (s) =>
+        s.grpc.call(s.grpc.lease, "leaseTimeToLive", { ID: granted[s.name] }),
+      );
     },
   },
   {

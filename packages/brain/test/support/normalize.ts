@@ -1,7 +1,9 @@
 // Normalises responses so brain's and etcd's can be compared field by field:
-// member/cluster identity and raft terms are dropped from headers, revisions
-// are made relative to the revision at which a case started, bytes become
-// strings and bigints numbers.
+// revisions are made relative to the revision at which a case started, bytes
+// become strings, bigints numbers (decimal strings above 2^53), and the side's own client endpoint (the
+// servers listen on different ports) becomes "<endpoint>". Member and cluster
+// IDs and raft terms are compared: the harness starts brain with etcd's peer
+// URL and cluster token, so brain derives the same IDs.
 
 const REVISION_FIELDS = new Set([
   "revision",
@@ -12,21 +14,25 @@ const REVISION_FIELDS = new Set([
   "mod_revision",
   "compact_revision",
 ]);
-const DROPPED = new Set(["clusterId", "memberId", "raftTerm", "cluster_id", "member_id", "raft_term"]);
 
-export function normalize(value: unknown, base: number): unknown {
-  if (typeof value === "bigint") return Number(value);
+export function normalize(value: unknown, base: number, endpoint?: string): unknown {
+  // Exact: IDs above 2^53 (member, cluster, lease) stay decimal strings rather than rounding.
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (Buffer.isBuffer(value)) return value.toString("latin1");
-  if (Array.isArray(value)) return value.map((v) => normalize(v, base));
+  if (typeof value === "string" && endpoint && value.includes(endpoint)) {
+    return value.split(endpoint).join("<endpoint>");
+  }
+  if (Array.isArray(value)) return value.map((v) => normalize(v, base, endpoint));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (DROPPED.has(k) || v === undefined) continue;
-      if (REVISION_FIELDS.has(k) && (typeof v === "bigint" || typeof v === "number")) {
+      if (v === undefined) continue;
+      const numeric = typeof v === "bigint" || typeof v === "number" || (typeof v === "string" && /^\d+$/.test(v));
+      if (REVISION_FIELDS.has(k) && numeric) {
         const n = Number(v);
         out[k] = n === 0 ? 0 : `r${n - base}`;
       } else {
-        out[k] = normalize(v, base);
+        out[k] = normalize(v, base, endpoint);
       }
     }
     return out;
