@@ -1,11 +1,21 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { ClusterService, KVService, LeaseService, MaintenanceService, WatchService } from "@wharf/etcd-api";
+import {
+  ClusterService,
+  election,
+  KVService,
+  LeaseService,
+  lock,
+  MaintenanceService,
+  WatchService,
+} from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import type { BrainMetrics } from "../metrics.js";
 import { clusterService } from "./cluster-service.js";
+import { electionService } from "./election-service.js";
 import { instrument } from "./instrument.js";
 import { kvService } from "./kv-service.js";
 import { leaseService } from "./lease-service.js";
+import { lockService } from "./lock-service.js";
 import { maintenanceService } from "./maintenance-service.js";
 import { withRequestSizes } from "./request-size.js";
 import { watchService } from "./watch-service.js";
@@ -35,6 +45,11 @@ export function createGrpcServer(
   );
   server.addService(withRequestSizes(ClusterService), instrument(ClusterService, clusterService(brain), metrics));
   server.addService(withRequestSizes(WatchService), instrument(WatchService, watchService(brain), metrics));
+  server.addService(
+    withRequestSizes(election.ElectionService),
+    instrument(election.ElectionService, electionService(brain), metrics),
+  );
+  server.addService(withRequestSizes(lock.LockService), instrument(lock.LockService, lockService(brain), metrics));
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     server,

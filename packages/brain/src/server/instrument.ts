@@ -1,5 +1,6 @@
 import { type ServiceDefinition, status, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { BrainMetrics } from "../metrics.js";
+import { toServiceError } from "./grpc-status.js";
 
 /** gRPC code names as Go spells them (codes.Code.String()), which is what etcd's metrics carry. */
 const codeNames: Record<number, string> = {
@@ -60,7 +61,11 @@ export function instrument<S extends UntypedServiceImplementation>(
       out[name] = (call: { once(ev: string, f: (...a: unknown[]) => void): void }) => {
         metrics.grpcStarted.inc(labels);
         call.once("finish", () => metrics.grpcHandled.inc({ ...labels, grpc_code: "OK" }));
-        fn(call);
+        try {
+          fn(call);
+        } catch (e) {
+          (call as unknown as { emit(ev: string, e: unknown): void }).emit("error", toServiceError(e));
+        }
       };
     }
   }

@@ -1,7 +1,9 @@
+import type { ServiceError } from "@grpc/grpc-js";
 import type { WatchResponse, WatchServer } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import { WatchHub } from "../watch/watch-hub.js";
 import { WatchStream } from "../watch/watch-stream.js";
+import { toServiceError } from "./grpc-status.js";
 
 /** etcd fragments at --max-request-bytes plus the gRPC framing allowance it grants requests. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
@@ -27,7 +29,14 @@ export function watchService(brain: Brain): WatchServer {
           maxQueuedBytes: MAX_QUEUED_BYTES,
         },
       );
-      call.on("data", (req) => stream.handle(req));
+      call.on("data", (req) => {
+        try {
+          stream.handle(req);
+        } catch (e) {
+          // A request the stream cannot take ends this stream, never the server.
+          call.emit("error", toServiceError(e) as ServiceError);
+        }
+      });
       call.on("drain", () => stream.drained());
       // As etcd, a client's half-close leaves the watches running; only the end of the call removes them.
       const close = () => stream.close();
