@@ -78,9 +78,11 @@ export class Brain {
   }
 
   /** Refuses a space-consuming write once the backend is over quota, raising the NOSPACE alarm as etcd does. */
-  checkQuota(): void {
+  checkQuota(cost = 0): void {
     if (this.alarms.has(AlarmType.Nospace)) throw new BrainError(ErrorCode.NoSpace);
-    if (this.engine.size().total > this.quotaBytes) {
+    // lmdb reuses freed pages in place and its file never shrinks, so the quota
+    // counts pages in use: compaction then brings a store back under it.
+    if (this.engine.size().inUse + cost > this.quotaBytes) {
       void this.alarms.activate(this.memberId, AlarmType.Nospace).catch(() => undefined);
       throw new BrainError(ErrorCode.NoSpace);
     }

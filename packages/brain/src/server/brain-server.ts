@@ -1,5 +1,6 @@
 import type { TlsOptions } from "node:tls";
 import type { Logger } from "pino";
+import { AutoCompactor, parseRetention } from "../auto-compactor.js";
 import { Brain } from "../brain.js";
 import type { BrainConfig } from "../config.js";
 import { BrainMetrics } from "../metrics.js";
@@ -17,7 +18,14 @@ export interface RunningBrain {
 
 /** Opens the store and serves it on every --listen-client-urls address. */
 export async function startBrainServer(config: BrainConfig, log: Logger): Promise<RunningBrain> {
+  // Reject a bad retention before opening anything.
+  parseRetention(config.autoCompactionMode, config.autoCompactionRetention);
   const brain = await Brain.open(config);
+  const compactor = new AutoCompactor(
+    brain.store,
+    { mode: config.autoCompactionMode, retention: config.autoCompactionRetention },
+    log,
+  );
   const metrics = new BrainMetrics(brain);
   brain.engine.observeCommit = (s) => metrics.backendCommit.observe(s);
   const grpc = createGrpcServer(brain, metrics);
@@ -74,6 +82,7 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
     await brain.close();
     throw e;
   }
+  compactor.start();
   log.info(
     { name: config.name, memberId: brain.memberId.toString(16), revision: brain.store.currentRev },
     "brain ready",
@@ -82,6 +91,7 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
     brain,
     clientUrls: urls,
     close: async () => {
+      compactor.stop();
       for (const l of listeners) await l.close();
       grpc.close();
       await brain.close();

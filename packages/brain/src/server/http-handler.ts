@@ -1,12 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Brain } from "../brain.js";
 import type { BrainMetrics } from "../metrics.js";
+import { JsonGateway } from "./gateway.js";
+import { gatewayHandlers } from "./gateway-services.js";
 import { ETCD_VERSION } from "./maintenance-service.js";
 
 /** HTTP/1 endpoints on the client port: health, readiness, version. */
 export function httpHandler(brain: Brain, metrics: BrainMetrics): (req: IncomingMessage, res: ServerResponse) => void {
+  const gateway = new JsonGateway(gatewayHandlers(brain), brain.config.maxRequestBytes);
   return (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0]!;
+    try {
+      if (gateway.handle(req, res, path)) return;
+    } catch (e) {
+      // A bug must not take the server down with one bad request.
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String((e as Error).message ?? e));
+      return;
+    }
     switch (path) {
       case "/metrics":
         metrics.render().then(

@@ -13,7 +13,7 @@ export function kvService(brain: Brain): KVServer {
     range: unary((req) => brain.fill(brain.store.range(req))),
     put: unary(async (req) => {
       checkSize(req);
-      brain.checkQuota();
+      brain.checkQuota(requestSize(req));
       return brain.fill(await brain.store.put(req));
     }),
     deleteRange: unary(async (req) => {
@@ -22,7 +22,7 @@ export function kvService(brain: Brain): KVServer {
     }),
     txn: unary(async (req) => {
       checkSize(req);
-      if (brain.txnWrites(req)) brain.checkQuota();
+      if (brain.txnWrites(req)) brain.checkQuota(requestSize(req));
       return brain.fill(await brain.store.txn(req));
     }),
     compact: unary(async (req) => brain.fill(await brain.compact(Number(req.revision), req.physical))),
