@@ -8,6 +8,7 @@ import { clientTlsOptions } from "../tls/tls-options.js";
 import { type ClientListener, listenClient } from "./client-listener.js";
 import { createGrpcServer } from "./grpc-server.js";
 import { httpHandler } from "./http-handler.js";
+import { brainServices } from "./services.js";
 
 export interface RunningBrain {
   brain: Brain;
@@ -28,8 +29,9 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
   );
   const metrics = new BrainMetrics(brain);
   brain.engine.observeCommit = (s) => metrics.backendCommit.observe(s);
-  const grpc = createGrpcServer(brain, metrics);
-  const http = httpHandler(brain, metrics);
+  const services = brainServices(brain);
+  const grpc = createGrpcServer(brain, services, metrics);
+  const http = httpHandler(brain, services, metrics);
   const listeners: ClientListener[] = [];
   const urls: string[] = [];
   try {

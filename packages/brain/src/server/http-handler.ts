@@ -4,10 +4,15 @@ import type { BrainMetrics } from "../metrics.js";
 import { JsonGateway } from "./gateway.js";
 import { gatewayHandlers } from "./gateway-services.js";
 import { ETCD_VERSION } from "./maintenance-service.js";
+import type { BrainService } from "./services.js";
 
 /** HTTP/1 endpoints on the client port: health, readiness, version. */
-export function httpHandler(brain: Brain, metrics: BrainMetrics): (req: IncomingMessage, res: ServerResponse) => void {
-  const gateway = new JsonGateway(gatewayHandlers(brain), brain.config.maxRequestBytes);
+export function httpHandler(
+  brain: Brain,
+  services: BrainService[],
+  metrics: BrainMetrics,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const gateway = new JsonGateway(gatewayHandlers(services), brain.config.maxRequestBytes);
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     try {
