@@ -5,12 +5,19 @@ import type { Engine } from "./engine/engine.js";
 import { LmdbEngine } from "./engine/lmdb-engine.js";
 import { BrainError, ErrorCode } from "./errors.js";
 import { Lessor } from "./lease/lessor.js";
+import { computeClusterId, computeMemberId } from "./membership.js";
 import { decodeUint, encodeUint, metaKey } from "./mvcc/layout.js";
 import { MvccStore } from "./mvcc/store.js";
-import { computeClusterId, computeMemberId } from "./server/membership.js";
 import { engineDir } from "./snapshot-restore.js";
 
 const TERM_META = metaKey("term");
+const MEMBER_META = metaKey("member");
+
+interface PersistedMember {
+  /** Decimal, as member IDs exceed 2^53. */
+  id: string;
+  peerUrls: string[];
+}
 
 /**
  * One brain member: the store on its engine plus the identity and limits the
@@ -19,7 +26,8 @@ const TERM_META = metaKey("term");
 export class Brain {
   readonly memberId: bigint;
   readonly clusterId: bigint;
-  readonly peerUrls: string[];
+  /** This member's peer URLs: from the bootstrap flags at first start, then as persisted (MemberUpdate changes them). */
+  peerUrls: string[];
   readonly clientUrls: string[];
   /** Bumped at every start, as raft's term is by every election of a fresh leader. */
   readonly raftTerm: bigint;
@@ -32,9 +40,10 @@ export class Brain {
     readonly engine: Engine,
     readonly store: MvccStore,
     term: number,
+    member: PersistedMember,
   ) {
-    this.peerUrls = memberPeerUrls(config);
-    this.memberId = computeMemberId(this.peerUrls, config.initialClusterToken);
+    this.peerUrls = member.peerUrls;
+    this.memberId = BigInt(member.id);
     this.clusterId = computeClusterId([this.memberId]);
     this.clientUrls = config.advertiseClientUrls.length > 0 ? config.advertiseClientUrls : config.listenClientUrls;
     this.raftTerm = BigInt(term);
@@ -50,8 +59,29 @@ export class Brain {
       maxPendingBytes: 256 * 1024 * 1024,
     });
     const term = (decodeUint(eng.get(TERM_META)) ?? 1) + 1;
-    await eng.commit({ puts: [[TERM_META, encodeUint(term)]], deletes: [] });
-    return new Brain(config, eng, store, term);
+    // As in etcd, the --initial-* flags define the member only at bootstrap; afterwards its identity is what was stored.
+    const stored = eng.get(MEMBER_META);
+    let member: PersistedMember;
+    if (stored) member = JSON.parse(stored.toString()) as PersistedMember;
+    else {
+      const peerUrls = memberPeerUrls(config);
+      member = { id: computeMemberId(peerUrls, config.initialClusterToken).toString(), peerUrls };
+    }
+    await eng.commit({
+      puts: [
+        [TERM_META, encodeUint(term)],
+        [MEMBER_META, Buffer.from(JSON.stringify(member))],
+      ],
+      deletes: [],
+    });
+    return new Brain(config, eng, store, term, member);
+  }
+
+  /** MemberUpdate on this member: new peer URLs, persisted before the reply. */
+  async setPeerUrls(urls: string[]): Promise<void> {
+    const member: PersistedMember = { id: this.memberId.toString(), peerUrls: [...urls] };
+    await this.store.persist([[MEMBER_META, Buffer.from(JSON.stringify(member))]], []);
+    this.peerUrls = member.peerUrls;
   }
 
   /** Completes a top-level response header as etcd's header filler does. */

@@ -21,6 +21,8 @@ export const ErrorCode = {
   MemberBadURLs: "MemberBadURLs",
   PeerURLExist: "PeerURLExist",
   MemberNotLearner: "MemberNotLearner",
+  MemberNotEnoughStarted: "MemberNotEnoughStarted",
+  MemberAddUnsupported: "MemberAddUnsupported",
   NotCapable: "NotCapable",
   BadLeaderTransferee: "BadLeaderTransferee",
   RequestTooLarge: "RequestTooLarge",
@@ -53,6 +55,9 @@ const messages: Record<ErrorCode, string> = {
   MemberBadURLs: "etcdserver: given member URLs are invalid",
   PeerURLExist: "etcdserver: Peer URLs already exists",
   MemberNotLearner: "etcdserver: can only promote a learner member",
+  MemberNotEnoughStarted: "etcdserver: re-configuration failed due to not enough started members",
+  MemberAddUnsupported:
+    "etcdserver: brain does not grow by MemberAdd; start another brain replica on the same shared storage instead",
   NotCapable: "etcdserver: not capable",
   BadLeaderTransferee: "etcdserver: bad leader transferee",
   RequestTooLarge: "etcdserver: request is too large",

@@ -10,6 +10,7 @@ export { restoreSnapshot } from "./snapshot-restore.js";
 export {
   type CertificateAuthority,
   createCa,
+  createCrl,
   issueCertificate,
   type PemPair,
   selfSignedCertificate,

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCDCTL_BIN, freePort, requireProgram, startBrain, tempDir } from "@wharf/testing";
 import { Etcd3 } from "etcd3";
-import { createCa, issueCertificate } from "../src/index.js";
+import { createCa, createCrl, issueCertificate } from "../src/index.js";
 
 const run = promisify(execFile);
 
@@ -118,6 +118,56 @@ describe("client TLS", () => {
         "k",
       ]);
       assert.equal(bad.ok, false, "a certificate from another CA must be refused");
+    } finally {
+      await brain.stop();
+      dir.remove();
+    }
+  });
+
+  it("--client-crl-file refuses a client whose certificate the CA revoked", async (t) => {
+    if (!requireProgram(t, ETCDCTL_BIN, "etcd-client")) return;
+    const dir = tempDir();
+    const ca = await createCa("wharf-test-ca");
+    const server = await issueCertificate(ca, { commonName: "brain", hosts: ["127.0.0.1"], server: true });
+    const good = await issueCertificate(ca, { commonName: "alice", client: true });
+    const revoked = await issueCertificate(ca, { commonName: "eve", client: true });
+    const revokedSerial = new X509Certificate(revoked.certPem).serialNumber;
+    assert.notEqual(new X509Certificate(good.certPem).serialNumber, revokedSerial);
+    const crl = await createCrl(ca, [revokedSerial]);
+    assert.match(crl, /^-----BEGIN X509 CRL-----\n/);
+    const f = (name: string, pem: string) => {
+      const p = join(dir.path, name);
+      writeFileSync(p, pem);
+      return p;
+    };
+    const caFile = f("ca.pem", ca.certPem);
+    const args = [
+      `--cert-file=${f("srv.pem", server.certPem)}`,
+      `--key-file=${f("srv.key", server.keyPem)}`,
+      `--trusted-ca-file=${caFile}`,
+      "--client-cert-auth",
+      `--client-crl-file=${f("crl.pem", crl)}`,
+    ];
+    const brain = await startBrain({ tls: { cert: good.certPem, key: good.keyPem }, args });
+    try {
+      const asGood = [
+        `--cacert=${caFile}`,
+        `--cert=${f("alice.pem", good.certPem)}`,
+        `--key=${f("alice.key", good.keyPem)}`,
+      ];
+      const asRevoked = [
+        `--cacert=${caFile}`,
+        `--cert=${f("eve.pem", revoked.certPem)}`,
+        `--key=${f("eve.key", revoked.keyPem)}`,
+      ];
+      const put = await etcdctl(brain.url, [...asGood, "put", "crl-key", "v"]);
+      assert.equal(put.out, "OK", put.out);
+      const get = await etcdctl(brain.url, [...asGood, "get", "crl-key", "--print-value-only"]);
+      assert.equal(get.out, "v", get.out);
+      const badPut = await etcdctl(brain.url, [...asRevoked, "put", "crl-key", "evil"]);
+      assert.equal(badPut.ok, false, `a revoked certificate must be refused: ${badPut.out}`);
+      // The refused write changed nothing.
+      assert.equal((await etcdctl(brain.url, [...asGood, "get", "crl-key", "--print-value-only"])).out, "v");
     } finally {
       await brain.stop();
       dir.remove();

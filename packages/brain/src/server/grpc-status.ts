@@ -20,6 +20,9 @@ const codes: Record<ErrorCode, status> = {
   MemberBadURLs: status.INVALID_ARGUMENT,
   PeerURLExist: status.FAILED_PRECONDITION,
   MemberNotLearner: status.FAILED_PRECONDITION,
+  // etcd maps this one to its client-side error value, so gRPC sends it as Unknown.
+  MemberNotEnoughStarted: status.UNKNOWN,
+  MemberAddUnsupported: status.FAILED_PRECONDITION,
   NotCapable: status.UNAVAILABLE,
   BadLeaderTransferee: status.FAILED_PRECONDITION,
   RequestTooLarge: status.INVALID_ARGUMENT,

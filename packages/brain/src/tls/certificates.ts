@@ -124,3 +124,33 @@ export async function selfSignedCertificate(hosts: string[], validDays = 365): P
   });
   return { certPem: cert.toString("pem"), keyPem: await keyPem(keys.privateKey) };
 }
+
+/**
+ * A CRL signed by `ca` revoking the certificates with the given serial numbers (hex, as node:crypto's
+ * X509Certificate.serialNumber gives them), in PEM, for --client-crl-file.
+ */
+export async function createCrl(
+  ca: CertificateAuthority,
+  revokedSerialNumbers: string[],
+  validDays = 30,
+): Promise<string> {
+  const now = Date.now();
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: ca.cert.subject,
+    thisUpdate: new Date(now - DAY),
+    nextUpdate: new Date(now + validDays * DAY),
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: ALG,
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(ca.cert)],
+    entries: revokedSerialNumbers.map((serialNumber) => ({
+      serialNumber: serialNumber.toLowerCase(),
+      revocationDate: new Date(now - 60_000),
+      reason: x509.X509CrlReason.keyCompromise,
+    })),
+  });
+  // OpenSSL (Node's TLS `crl` option) reads only the "X509 CRL" label, not @peculiar/x509's "CRL".
+  const b64 = Buffer.from(crl.rawData)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n");
+  return `-----BEGIN X509 CRL-----\n${b64}${b64.endsWith("\n") ? "" : "\n"}-----END X509 CRL-----\n`;
+}

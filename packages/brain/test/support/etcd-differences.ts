@@ -22,6 +22,7 @@ export type SuiteName =
   | "kube-apiserver-shapes"
   | "clients"
   | "election-lock"
+  | "cluster"
   | "unnamed";
 
 /**
@@ -77,6 +78,21 @@ type Response = { watchId?: number; created?: boolean; canceled?: boolean; compa
 const STATUS_STEP = /status/;
 
 export const etcdDifferences: AllowedDifference[] = [
+  {
+    id: "member-add",
+    what: "`MemberAdd` of a new peer URL",
+    brain: "FailedPrecondition, saying to start a replica on shared storage",
+    why: "brain members are stateless replicas of one store, not raft voters; etcd would add an unstarted member",
+    suites: ["cluster"],
+    rule: {
+      step: /member add new peer/,
+      path: /^\$$/,
+      etcd: (v) => typeof v === "object" && v !== null && "ok" in v,
+      brain: (v) =>
+        (v as { error?: { code?: number; details?: string } }).error?.code === 9 &&
+        /brain does not grow by MemberAdd/.test((v as { error: { details: string } }).error.details),
+    },
+  },
   {
     id: "status-version",
     what: "`Status.version`",
@@ -149,7 +165,7 @@ export const etcdDifferences: AllowedDifference[] = [
     what: "Watch `ProgressRequest` while a watcher catches up",
     brain: "sent once all are synced",
     why: "etcd ≥ 3.5 answers only then (3.5.33 drops an early request, 3.6 defers it as brain does); 3.4 answers at once",
-    suites: ["watch"],
+    suites: ["watch", "kube-apiserver-shapes"],
     rule: {
       step: /progress while catching up/,
       path: /^\$\.order$/,
