@@ -27,13 +27,13 @@ export function brainCommand(): Command {
     )
     .option(
       "--initial-advertise-peer-urls <urls>",
-      "this member's peer URLs; with the cluster token they determine the member ID, as in etcd",
+      "this member's peer URLs at its first start; with the cluster token they determine the member ID, as in etcd",
       list,
       d.initialAdvertisePeerUrls,
     )
     .option(
       "--initial-cluster <name=url,...>",
-      "initial cluster configuration; this member's entry sets its peer URLs",
+      "initial cluster configuration (first start only); this member's entry sets its peer URLs",
       "",
     )
     .option(
@@ -49,7 +49,7 @@ export function brainCommand(): Command {
     .option("--listen-metrics-urls <urls>", "extra URLs serving only /metrics and /health", list, [])
     .option(
       "--quota-backend-bytes <bytes>",
-      "raise the NOSPACE alarm and refuse writes when the backend exceeds this size (0 = 2 GiB default)",
+      "raise the NOSPACE alarm and refuse writes once the pages in use exceed this many bytes (0 = 2 GiB)",
       int("quota-backend-bytes"),
       0,
     )
@@ -78,11 +78,13 @@ export function brainCommand(): Command {
       "auto compaction retention: a duration (1h, 30m; bare number = hours) for periodic, a count for revision; 0 disables",
       "0",
     )
-    .option(
-      "--experimental-watch-progress-notify-interval <duration>",
-      "interval of progress notifications to watches that request them",
-      durationMs("experimental-watch-progress-notify-interval"),
-      d.watchProgressNotifyIntervalMs,
+    .addOption(
+      new Option(
+        "--experimental-watch-progress-notify-interval <duration>",
+        "interval of progress notifications to watches that request them (e.g. 10m, 5s, 200ms)",
+      )
+        .argParser(durationMs("experimental-watch-progress-notify-interval"))
+        .default(d.watchProgressNotifyIntervalMs, "10m"),
     )
     .option("--cert-file <file>", "path to the client server TLS certificate")
     .option("--key-file <file>", "path to the client server TLS key")
@@ -92,7 +94,7 @@ export function brainCommand(): Command {
     .option("--auto-tls [bool]", "serve client TLS with a generated self-signed certificate", bool("auto-tls"), false)
     .option(
       "--key-prefix <prefix>",
-      "KubeBrain's prefix scoping brain's own bookkeeping keys; set it to kube-apiserver's --etcd-prefix",
+      "KubeBrain's prefix scoping brain's own bookkeeping keys in shared storage (set it to kube-apiserver's --etcd-prefix); the embedded engine keeps them outside the keyspace",
       "",
     )
     .option(

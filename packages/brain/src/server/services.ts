@@ -1,5 +1,6 @@
 import type { ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
 import {
+  AuthService,
   ClusterService,
   election,
   KVService,
@@ -9,6 +10,7 @@ import {
   WatchService,
 } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
+import { authService } from "./auth-service.js";
 import { clusterService } from "./cluster-service.js";
 import { electionService } from "./election-service.js";
 import { kvService } from "./kv-service.js";
@@ -36,5 +38,6 @@ export function brainServices(brain: Brain): BrainService[] {
     s(MaintenanceService, maintenanceService(brain)),
     s(election.ElectionService, electionService(brain)),
     s(lock.LockService, lockService(brain)),
+    s(AuthService, authService()),
   ];
 }
