@@ -41,6 +41,25 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
   });
 }
 
+/** A CA, a server certificate for 127.0.0.1 and the brain flags for mutual TLS, written into `dir`. */
+async function mtls(dir: string) {
+  const ca = await createCa("wharf-test-ca");
+  const server = await issueCertificate(ca, { commonName: "brain", hosts: ["127.0.0.1"], server: true });
+  const file = (name: string, pem: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, pem);
+    return p;
+  };
+  const caFile = file("ca.pem", ca.certPem);
+  const args = [
+    `--cert-file=${file("srv.pem", server.certPem)}`,
+    `--key-file=${file("srv.key", server.keyPem)}`,
+    `--trusted-ca-file=${caFile}`,
+    "--client-cert-auth",
+  ];
+  return { ca, caFile, file, args };
+}
+
 describe("client TLS", () => {
   it("serves gRPC and HTTP on one https port with a CA-signed certificate", async (t) => {
     if (!requireProgram(t, ETCDCTL_BIN, "etcd-client")) return;
@@ -80,23 +99,10 @@ describe("client TLS", () => {
   it("--client-cert-auth refuses clients without a certificate from the trusted CA", async (t) => {
     if (!requireProgram(t, ETCDCTL_BIN, "etcd-client")) return;
     const dir = tempDir();
-    const ca = await createCa("wharf-test-ca");
+    const { ca, caFile, file: f, args } = await mtls(dir.path);
     const other = await createCa("some-other-ca");
-    const server = await issueCertificate(ca, { commonName: "brain", hosts: ["127.0.0.1"], server: true });
     const client = await issueCertificate(ca, { commonName: "alice", client: true });
     const stranger = await issueCertificate(other, { commonName: "mallory", client: true });
-    const f = (name: string, pem: string) => {
-      const p = join(dir.path, name);
-      writeFileSync(p, pem);
-      return p;
-    };
-    const caFile = f("ca.pem", ca.certPem);
-    const args = [
-      `--cert-file=${f("srv.pem", server.certPem)}`,
-      `--key-file=${f("srv.key", server.keyPem)}`,
-      `--trusted-ca-file=${caFile}`,
-      "--client-cert-auth",
-    ];
     const brain = await startBrain({ tls: { cert: client.certPem, key: client.keyPem }, args });
     try {
       const good = await etcdctl(brain.url, [
@@ -127,27 +133,14 @@ describe("client TLS", () => {
   it("--client-crl-file refuses a client whose certificate the CA revoked", async (t) => {
     if (!requireProgram(t, ETCDCTL_BIN, "etcd-client")) return;
     const dir = tempDir();
-    const ca = await createCa("wharf-test-ca");
-    const server = await issueCertificate(ca, { commonName: "brain", hosts: ["127.0.0.1"], server: true });
+    const { ca, caFile, file: f, args } = await mtls(dir.path);
     const good = await issueCertificate(ca, { commonName: "alice", client: true });
     const revoked = await issueCertificate(ca, { commonName: "eve", client: true });
     const revokedSerial = new X509Certificate(revoked.certPem).serialNumber;
     assert.notEqual(new X509Certificate(good.certPem).serialNumber, revokedSerial);
     const crl = await createCrl(ca, [revokedSerial]);
     assert.match(crl, /^-----BEGIN X509 CRL-----\n/);
-    const f = (name: string, pem: string) => {
-      const p = join(dir.path, name);
-      writeFileSync(p, pem);
-      return p;
-    };
-    const caFile = f("ca.pem", ca.certPem);
-    const args = [
-      `--cert-file=${f("srv.pem", server.certPem)}`,
-      `--key-file=${f("srv.key", server.keyPem)}`,
-      `--trusted-ca-file=${caFile}`,
-      "--client-cert-auth",
-      `--client-crl-file=${f("crl.pem", crl)}`,
-    ];
+    args.push(`--client-crl-file=${f("crl.pem", crl)}`);
     const brain = await startBrain({ tls: { cert: good.certPem, key: good.keyPem }, args });
     try {
       const asGood = [
