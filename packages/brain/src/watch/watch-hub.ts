@@ -65,9 +65,14 @@ export class WatchHub {
     }
   }
 
-  /** Whether a watcher counts as synced for progress: live and past its start revision. */
+  /**
+   * Whether a watcher counts as synced for progress: live, as in etcd, where
+   * a watcher that starts now or in the future is synced at once and gets
+   * progress notifications while idle (kube-apiserver's watch cache relies
+   * on them from the moment it starts watching at its LIST revision + 1).
+   */
   progressed(w: Watcher): boolean {
-    return w.isSynced && this.lastRev >= w.startRev;
+    return w.isSynced;
   }
 
   runAfterNextCommit(fn: () => void): void {
