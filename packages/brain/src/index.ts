@@ -1,4 +1,13 @@
 // @wharf/brain: an etcd v3-compatible metadata store.
+
+export {
+  type CertificateAuthority,
+  createCa,
+  createCrl,
+  issueCertificate,
+  type PemPair,
+  selfSignedCertificate,
+} from "@wharf/pki";
 export { Brain } from "./brain.js";
 export { type BrainConfig, defaultConfig, type TlsConfig } from "./config.js";
 export type { Engine, WriteBatch } from "./engine/engine.js";
@@ -7,11 +16,3 @@ export { BrainError, ErrorCode } from "./errors.js";
 export { MvccStore } from "./mvcc/store.js";
 export { type RunningBrain, startBrainServer } from "./server/brain-server.js";
 export { restoreSnapshot } from "./snapshot-restore.js";
-export {
-  type CertificateAuthority,
-  createCa,
-  createCrl,
-  issueCertificate,
-  type PemPair,
-  selfSignedCertificate,
-} from "./tls/certificates.js";

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TlsOptions } from "node:tls";
+import { selfSignedCertificate } from "@wharf/pki";
 import type { TlsConfig } from "../config.js";
-import { selfSignedCertificate } from "./certificates.js";
 
 /**
  * Node TLS server options from etcd's client TLS flags. With --auto-tls and no
