@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { apiserverCommand } from "./apiserver-command.js";
 import { brainCommand } from "./brain-command.js";
 import { snapshotCommand } from "./snapshot-command.js";
 
@@ -7,5 +8,6 @@ const program = new Command("wharf")
   .version("0.1.0")
   .showHelpAfterError();
 program.addCommand(brainCommand());
+program.addCommand(apiserverCommand());
 program.addCommand(snapshotCommand());
 await program.parseAsync(process.argv);

@@ -1,0 +1,316 @@
+import { isDeepStrictEqual } from "node:util";
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  decodeContinueToken,
+  encodeContinueToken,
+  type FieldSelector,
+  fillCreateMeta,
+  internalError,
+  invalid as invalidStatus,
+  type LabelSelector,
+  notFound,
+  resourceExpired,
+  StatusError,
+  validateObjectMeta,
+} from "@wharf/apimachinery";
+import { type Storage, StorageError, type StorageEvent, type WatchHandle } from "../storage/storage.js";
+import { apiVersionOf, type ResourceDefinition } from "./resource-definition.js";
+
+export type KubeObject = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+};
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface ListQuery {
+  namespace?: string;
+  labelSelector?: LabelSelector;
+  fieldSelector?: FieldSelector;
+  limit?: number;
+  continueToken?: string;
+  resourceVersion?: string;
+}
+
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: KubeObject;
+}
+
+/**
+ * kube-apiserver's generic registry store for one resource: keys, metadata
+ * on create, optimistic concurrency through resourceVersion, selectors,
+ * pagination and watch, over any Storage. Per-resource behaviour is
+ * configuration (ResourceDefinition), not code.
+ */
+export class GenericStore {
+  readonly qualified: { group: string; resource: string };
+
+  constructor(
+    readonly def: ResourceDefinition,
+    private readonly storage: Storage,
+    private readonly prefix: string,
+  ) {
+    this.qualified = { group: def.group, resource: def.resource };
+  }
+
+  /** The etcd key prefix of the resource, or of one namespace of it. */
+  keyPrefix(namespace?: string): string {
+    const base = `${this.prefix}/${this.def.storagePath}/`;
+    return this.def.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return this.def.namespaced ? `${this.keyPrefix()}${namespace}/${name}` : `${this.keyPrefix()}${name}`;
+  }
+
+  private withVersion(obj: KubeObject, rv: number): KubeObject {
+    const meta = { ...(obj.metadata ?? {}), resourceVersion: String(rv) };
+    return { ...obj, apiVersion: apiVersionOf(this.def), kind: this.def.kind, metadata: meta };
+  }
+
+  private checkKind(obj: KubeObject): void {
+    const apiVersion = apiVersionOf(this.def);
+    if (
+      (obj.kind !== undefined && obj.kind !== this.def.kind) ||
+      (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion)
+    ) {
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion ?? ""}) does not match the expected API version (${apiVersion})`,
+      );
+    }
+  }
+
+  async create(namespace: string | undefined, input: KubeObject, dryRun = false): Promise<KubeObject> {
+    this.checkKind(input);
+    const obj = (this.def.prepareForCreate?.(input) ?? input) as KubeObject;
+    const meta: ObjectMeta = { ...(obj.metadata ?? {}) };
+    if (this.def.namespaced) {
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      meta.namespace = namespace;
+    } else delete meta.namespace;
+    const filled = fillCreateMeta(meta) as ObjectMeta;
+    const errors = validateObjectMeta(filled, { namespaced: this.def.namespaced });
+    if (errors.length > 0)
+      throw invalidStatus({ group: this.def.group, kind: this.def.kind }, filled.name ?? "", errors);
+    delete filled.resourceVersion;
+    const toStore: KubeObject = { ...obj, apiVersion: apiVersionOf(this.def), kind: this.def.kind, metadata: filled };
+    if (dryRun) return this.withVersion(toStore, 0);
+    try {
+      const v = await this.storage.create(this.key(namespace, filled.name!), toStore);
+      return this.withVersion(v.object, v.resourceVersion);
+    } catch (e) {
+      throw this.mapError(e, filled.name!);
+    }
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
+    let v: Awaited<ReturnType<Storage["get"]>>;
+    try {
+      v = await this.storage.get<KubeObject>(this.key(namespace, name));
+    } catch (e) {
+      throw this.mapError(e, name);
+    }
+    if (!v) throw notFound(this.qualified, name);
+    return this.withVersion(v.object as KubeObject, v.resourceVersion);
+  }
+
+  async update(namespace: string | undefined, name: string, obj: KubeObject, dryRun = false): Promise<KubeObject> {
+    this.checkKind(obj);
+    const meta = obj.metadata ?? {};
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    const expected = meta.resourceVersion ? Number(meta.resourceVersion) : undefined;
+    if (meta.resourceVersion && !Number.isSafeInteger(expected)) {
+      throw badRequest(`invalid resource version: ${meta.resourceVersion}`);
+    }
+    try {
+      const v = await this.storage.guaranteedUpdate<KubeObject>(
+        this.key(namespace, name),
+        (current) => {
+          const cur = current!.object;
+          const curMeta = (cur.metadata ?? {}) as ObjectMeta;
+          // Fields the server owns survive an update that omits them.
+          const next: KubeObject = {
+            ...obj,
+            apiVersion: apiVersionOf(this.def),
+            kind: this.def.kind,
+            metadata: {
+              ...meta,
+              name,
+              namespace: this.def.namespaced ? namespace : undefined,
+              uid: curMeta.uid,
+              creationTimestamp: curMeta.creationTimestamp,
+            },
+          };
+          delete (next.metadata as ObjectMeta).resourceVersion;
+          if ((next.metadata as ObjectMeta).namespace === undefined) delete (next.metadata as ObjectMeta).namespace;
+          if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
+          return isDeepStrictEqual(next, cur) ? cur : next;
+        },
+        { expectedResourceVersion: expected },
+      );
+      return this.withVersion(v.object, v.resourceVersion);
+    } catch (e) {
+      if (e instanceof DryRunResult) return this.withVersion(e.object, e.resourceVersion);
+      throw this.mapError(e, name);
+    }
+  }
+
+  async delete(namespace: string | undefined, name: string, expectedResourceVersion?: number): Promise<KubeObject> {
+    try {
+      const v = await this.storage.delete<KubeObject>(this.key(namespace, name), { expectedResourceVersion });
+      return this.withVersion(v.object, v.resourceVersion);
+    } catch (e) {
+      throw this.mapError(e, name);
+    }
+  }
+
+  private matches(obj: KubeObject, q: ListQuery): boolean {
+    const meta = (obj.metadata ?? {}) as ObjectMeta;
+    if (q.labelSelector && !q.labelSelector.matches(meta.labels ?? {})) return false;
+    if (q.fieldSelector) {
+      const fields: Record<string, string> = { "metadata.name": meta.name ?? "" };
+      if (this.def.namespaced) fields["metadata.namespace"] = meta.namespace ?? "";
+      Object.assign(fields, this.def.selectableFields?.(obj) ?? {});
+      if (!q.fieldSelector.matches(fields)) return false;
+    }
+    return true;
+  }
+
+  async list(q: ListQuery): Promise<KubeObject> {
+    const prefix = this.keyPrefix(q.namespace);
+    let startAfterKey: string | undefined;
+    let revision = 0;
+    if (q.continueToken) {
+      const t = decodeContinueToken(q.continueToken);
+      startAfterKey = `${prefix}${t.start}`;
+      revision = t.rv;
+      // The token's start is relative to the prefix; its key is the last one returned plus "\0" in kube's encoding.
+      startAfterKey = startAfterKey.endsWith("\u0000") ? startAfterKey.slice(0, -1) : startAfterKey;
+    } else if (q.resourceVersion && q.resourceVersion !== "0") {
+      revision = Number(q.resourceVersion);
+    }
+    const items: KubeObject[] = [];
+    const limit = q.limit && q.limit > 0 ? q.limit : 0;
+    let lastKey: string | undefined;
+    let more = false;
+    let remaining = 0;
+    let listRev = revision;
+    try {
+      // Filtering may drop items: read further pages until the limit is filled, as kube-apiserver does.
+      for (;;) {
+        const page = await this.storage.list<KubeObject>(prefix, {
+          limit: limit ? Math.max(limit - items.length, 1) : 0,
+          startAfterKey,
+          revision: listRev,
+        });
+        listRev = page.revision;
+        for (const it of page.items) {
+          lastKey = it.key;
+          if (this.matches(it.object, q)) items.push(this.withVersion(it.object, it.resourceVersion));
+        }
+        more = page.more;
+        remaining = page.remaining;
+        if (!more || !limit || items.length >= limit) break;
+        startAfterKey = lastKey;
+      }
+    } catch (e) {
+      if (e instanceof StorageError && e.code === "ResourceVersionTooOld" && q.continueToken) {
+        throw resourceExpired(
+          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+        );
+      }
+      throw this.mapError(e, "");
+    }
+    const metadata: Record<string, unknown> = { resourceVersion: String(listRev) };
+    if (more && lastKey !== undefined) {
+      metadata.continue = encodeContinueToken({ rv: listRev, start: `${lastKey.slice(prefix.length)}\u0000` });
+      if (!q.labelSelector && !q.fieldSelector && remaining > 0) metadata.remainingItemCount = remaining;
+    }
+    return { kind: this.def.listKind, apiVersion: apiVersionOf(this.def), metadata, items };
+  }
+
+  /**
+   * Watches from `resourceVersion` ("" or "0": send the current state as
+   * ADDED first). Objects that stop matching the selectors arrive as DELETED,
+   * those that start matching as ADDED, as kube-apiserver's watch cache does.
+   */
+  async watch(q: ListQuery, send: (e: WatchEvent) => void, onEnd: (e?: StatusError) => void): Promise<WatchHandle> {
+    let from: number;
+    if (!q.resourceVersion || q.resourceVersion === "0") {
+      const initial = await this.list({ ...q, limit: 0, continueToken: undefined, resourceVersion: undefined });
+      for (const item of initial.items as KubeObject[]) send({ type: "ADDED", object: item });
+      from = Number((initial.metadata as { resourceVersion: string }).resourceVersion);
+    } else {
+      from = Number(q.resourceVersion);
+      if (!Number.isSafeInteger(from)) throw badRequest(`invalid resource version: ${q.resourceVersion}`);
+    }
+    return this.storage.watch<KubeObject>(this.keyPrefix(q.namespace), from, {
+      onEvent: (e: StorageEvent<KubeObject>) => {
+        const now = e.type !== "DELETED" && this.matches(e.object, q);
+        const before = e.previous !== undefined && this.matches(e.previous, q);
+        const obj = this.withVersion(e.object, e.resourceVersion);
+        if (e.type === "ADDED") {
+          if (now) send({ type: "ADDED", object: obj });
+        } else if (e.type === "MODIFIED") {
+          if (now && before) send({ type: "MODIFIED", object: obj });
+          else if (now) send({ type: "ADDED", object: obj });
+          else if (before) send({ type: "DELETED", object: obj });
+        } else if (before || (e.previous === undefined && this.matches(e.object, q))) {
+          send({ type: "DELETED", object: obj });
+        }
+      },
+      onError: (e: StorageError) => {
+        if (e.code === "ResourceVersionTooOld") {
+          onEnd(resourceExpired(`too old resource version: ${from} (${e.revision ?? 0})`));
+        } else onEnd(internalError(e));
+      },
+    });
+  }
+
+  private mapError(e: unknown, name: string): unknown {
+    if (e instanceof StatusError) return e;
+    if (!(e instanceof StorageError)) return internalError(e instanceof Error ? e : new Error(String(e)));
+    switch (e.code) {
+      case "KeyExists":
+        return alreadyExists(this.qualified, name);
+      case "KeyNotFound":
+        return notFound(this.qualified, name);
+      case "Conflict":
+        return conflict(
+          this.qualified,
+          name,
+          "the object has been modified; please apply your changes to the latest version and try again",
+        );
+      case "ResourceVersionTooOld":
+        return resourceExpired(e.message);
+      default:
+        return internalError(e);
+    }
+  }
+}
+
+/** Carries a dry-run update's result out of guaranteedUpdate without writing. */
+class DryRunResult {
+  constructor(
+    readonly object: KubeObject,
+    readonly resourceVersion: number,
+  ) {}
+}

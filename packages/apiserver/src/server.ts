@@ -1,0 +1,117 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createSecureServer, type Http2SecureServer } from "node:http2";
+import { join } from "node:path";
+import { selfSignedCertificate } from "@wharf/pki";
+import { apiHandler } from "./endpoints/api-handler.js";
+import { builtinResources, namespaces } from "./registry/builtin-resources.js";
+import { GenericStore } from "./registry/generic-store.js";
+import { EtcdStorage } from "./storage/etcd-storage.js";
+import type { Storage } from "./storage/storage.js";
+
+export interface ApiServerOptions {
+  etcdServers: string[];
+  /** kube-apiserver's --etcd-prefix. */
+  etcdPrefix: string;
+  bindAddress: string;
+  securePort: number;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** Where a self-signed serving certificate is kept when none is given (kube-apiserver's --cert-dir). */
+  certDir: string;
+}
+
+export interface RunningApiServer {
+  server: Http2SecureServer;
+  url: string;
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+/** The version this server reports: the Kubernetes API level it follows. */
+export const KUBERNETES_VERSION = {
+  major: "1",
+  minor: "28",
+  gitVersion: "v1.28.0-wharf",
+  gitCommit: "",
+  gitTreeState: "clean",
+  buildDate: "2026-11-21T00:00:00Z",
+  goVersion: "n/a",
+  compiler: "wharf",
+  platform: `${process.platform}/${process.arch}`,
+};
+
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+async function servingCertificate(o: ApiServerOptions): Promise<{ cert: Buffer; key: Buffer }> {
+  if (o.tlsCertFile && o.tlsPrivateKeyFile) {
+    return { cert: await readFile(o.tlsCertFile), key: await readFile(o.tlsPrivateKeyFile) };
+  }
+  const certFile = join(o.certDir, "apiserver.crt");
+  const keyFile = join(o.certDir, "apiserver.key");
+  if (!existsSync(certFile) || !existsSync(keyFile)) {
+    await mkdir(o.certDir, { recursive: true, mode: 0o700 });
+    const hosts = [...new Set([o.bindAddress === "0.0.0.0" ? "127.0.0.1" : o.bindAddress, "127.0.0.1", "localhost"])];
+    const pair = await selfSignedCertificate(hosts);
+    await writeFile(certFile, pair.certPem, { mode: 0o600 });
+    await writeFile(keyFile, pair.keyPem, { mode: 0o600 });
+  }
+  return { cert: await readFile(certFile), key: await readFile(keyFile) };
+}
+
+/** Creates the namespaces kube-apiserver creates at start, if missing. */
+async function bootstrap(ns: GenericStore): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    try {
+      await ns.create(undefined, { metadata: { name } });
+    } catch (e) {
+      if ((e as { status?: { reason?: string } }).status?.reason !== "AlreadyExists") throw e;
+    }
+  }
+}
+
+export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
+  const storage = EtcdStorage.connect(o.etcdServers);
+  const prefix = o.etcdPrefix.replace(/\/+$/, "");
+  const stores = builtinResources.map((d) => new GenericStore(d, storage, prefix));
+  await bootstrap(stores.find((s) => s.def === namespaces)!);
+  const handler = apiHandler({
+    stores,
+    namespaces: stores.find((s) => s.def === namespaces)!,
+    version: KUBERNETES_VERSION,
+    ready: async () => {
+      try {
+        await storage.currentRevision();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  const tls = await servingCertificate(o);
+  const server = createSecureServer({ ...tls, allowHTTP1: true }, handler);
+  // Watches hold connections open; closing the server ends them.
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("secureConnection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.securePort, o.bindAddress, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : o.securePort;
+  const host = o.bindAddress === "0.0.0.0" ? "127.0.0.1" : o.bindAddress;
+  return {
+    server,
+    url: `https://${host}:${port}`,
+    storage,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      storage.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { startApiServer } from "@wharf/apiserver";
+import { Command } from "commander";
+import { pino } from "pino";
+import { int, list } from "./flags.js";
+
+export function apiserverCommand(): Command {
+  return new Command("apiserver")
+    .description(
+      "Run Wharf's Kubernetes-compatible API server on any etcd v3 endpoint (brain or etcd).\n" +
+        "Flags follow kube-apiserver's names.",
+    )
+    .option("--etcd-servers <urls>", "comma-separated etcd v3 endpoints (brain or etcd)", list, [
+      "http://127.0.0.1:2379",
+    ])
+    .option("--etcd-prefix <prefix>", "the prefix of every key this server keeps in etcd", "/registry")
+    .option("--bind-address <ip>", "the address to serve HTTPS on", "127.0.0.1")
+    .option("--secure-port <port>", "the port to serve HTTPS on", int("secure-port"), 6443)
+    .option("--tls-cert-file <file>", "serving certificate (PEM); without it a self-signed one is kept in --cert-dir")
+    .option("--tls-private-key-file <file>", "the serving certificate's private key (PEM)")
+    .option(
+      "--cert-dir <dir>",
+      "where the self-signed serving certificate is generated and kept",
+      "apiserver.local.config/certificates",
+    )
+    .action(async (o) => {
+      const log = pino({ base: { component: "apiserver" } }, pino.destination(2));
+      let running: Awaited<ReturnType<typeof startApiServer>>;
+      try {
+        running = await startApiServer({
+          etcdServers: o.etcdServers,
+          etcdPrefix: o.etcdPrefix,
+          bindAddress: o.bindAddress,
+          securePort: o.securePort,
+          tlsCertFile: o.tlsCertFile,
+          tlsPrivateKeyFile: o.tlsPrivateKeyFile,
+          certDir: o.certDir,
+        });
+      } catch (e) {
+        log.fatal({ err: e }, "apiserver failed to start");
+        process.exit(1);
+      }
+      log.info({ url: running.url, etcd: o.etcdServers }, "apiserver ready");
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, "shutting down");
+        await running.close();
+        process.exit(0);
+      };
+      process.on("SIGTERM", () => void stop("SIGTERM"));
+      process.on("SIGINT", () => void stop("SIGINT"));
+    });
+}
