@@ -1,6 +1,13 @@
 import { after, before, describe, it } from "node:test";
 import { ETCD_BIN, ETCDCTL_BIN, requireProgram } from "@wharf/testing";
-import { type DifferentialCase, type DifferentialPair, runCase, type Side, startPair } from "./support/differential.js";
+import {
+  type DifferentialCase,
+  type DifferentialPair,
+  finishSuite,
+  runCase,
+  type Side,
+  startPair,
+} from "./support/differential.js";
 import { type Answer, ElectionLockClients, relativeRevs } from "./support/election-lock-clients.js";
 
 // The Election and Lock services against Debian's etcd: the same calls on
@@ -276,17 +283,19 @@ describe("differential: Election and Lock against a real etcd", () => {
     // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
     const ctx = t as any;
     if (!requireProgram(ctx, ETCD_BIN, "etcd-server") || !requireProgram(ctx, ETCDCTL_BIN, "etcd-client")) return;
-    pair = await startPair();
+    pair = await startPair("election-lock");
   });
+  let ran = 0;
   after(async () => {
     for (const c of clients.values()) c.close();
-    await pair?.close();
+    await finishSuite(pair, ran, electionLockCases.length);
   });
   electionLockCases.forEach((kase, i) => {
     it(kase.name, async (t) => {
       if (!pair) return t.skip("etcd is not installed");
       // Case numbers 300+ keep this suite's keys apart from the other suites'.
       await runCase(pair, 300 + i, kase);
+      ran++;
     });
   });
 });

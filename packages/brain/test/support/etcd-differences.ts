@@ -223,36 +223,6 @@ export const etcdDifferences: AllowedDifference[] = [
   // still calls startPair() without a name, so every rule applies there but none is checked for staleness,
   // and it maps these answers itself; once it passes "election-lock" and calls finishSuite, these rules take
   // over from its own mapping.
-  {
-    id: "concurrency-lease-keepalive",
-    what: "Lock/Campaign/Proclaim/Resign on a lease",
-    brain: "lease left as it is",
-    why: "etcd serves them through a client session on the lease that may send one keep-alive before it is orphaned (racy); brain renews nothing",
-    suites: ["election-lock"],
-    rule: {
-      step: /lease ttl after (lock|campaign|proclaim|resign)/i,
-      path: /^\$(\.ok)?\.TTL$/,
-      // etcd's TTL may have been renewed to the granted TTL; brain's keeps counting down. Both stay positive.
-      etcd: isPositiveInt,
-      brain: isPositiveInt,
-    },
-  },
-  {
-    id: "concurrency-deadline",
-    what: "Lock/Campaign past the gRPC deadline",
-    brain: "DEADLINE_EXCEEDED",
-    why: 'etcd races the client deadline against its own Unknown "context deadline exceeded"; both clean up the waiting key alike',
-    suites: ["election-lock"],
-    rule: {
-      step: /deadline/,
-      path: /^\$(\.second)?\.error$/,
-      etcd: (v) => {
-        const e = v as { code?: number; details?: string };
-        return e?.code === 4 || (e?.code === 2 && (e.details ?? "").includes("deadline exceeded"));
-      },
-      brain: (v) => (v as { code?: number })?.code === 4,
-    },
-  },
 ];
 
 /** How often each entry's rule has matched in this process. */
