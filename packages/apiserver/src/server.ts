@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import { join } from "node:path";
 import { selfSignedCertificate } from "@wharf/pki";
+import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
+import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
 import { builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore } from "./registry/generic-store.js";
@@ -19,6 +21,12 @@ export interface ApiServerOptions {
   tlsPrivateKeyFile?: string;
   /** Where a self-signed serving certificate is kept when none is given (kube-apiserver's --cert-dir). */
   certDir: string;
+  /** CA bundle whose client certificates authenticate (CN user, O groups). */
+  clientCaFile?: string;
+  /** Static bearer tokens: `token,user,uid[,"groups"]` lines. */
+  tokenAuthFile?: string;
+  /** Let unauthenticated requests in as system:anonymous (off: they get 401). */
+  anonymousAuth?: boolean;
 }
 
 export interface RunningApiServer {
@@ -75,7 +83,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
   const stores = builtinResources.map((d) => new GenericStore(d, storage, prefix));
   await bootstrap(stores.find((s) => s.def === namespaces)!);
+  const auth: AuthenticatorOptions = {
+    tokens: o.tokenAuthFile ? loadTokenFile(o.tokenAuthFile) : undefined,
+    clientCertificates: o.clientCaFile !== undefined,
+    anonymous: o.anonymousAuth ?? false,
+  };
   const handler = apiHandler({
+    authenticate: (req) => authenticate(req, auth),
     stores,
     namespaces: stores.find((s) => s.def === namespaces)!,
     version: KUBERNETES_VERSION,
@@ -89,7 +103,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     },
   });
   const tls = await servingCertificate(o);
-  const server = createSecureServer({ ...tls, allowHTTP1: true }, handler);
+  const clientCa = o.clientCaFile ? await readFile(o.clientCaFile) : undefined;
+  // Client certificates are asked for but not required: a request without one may still carry a token.
+  const server = createSecureServer(
+    { ...tls, allowHTTP1: true, ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: false } : {}) },
+    handler,
+  );
   // Watches hold connections open; closing the server ends them.
   const sockets = new Set<import("node:net").Socket>();
   server.on("secureConnection", (s) => {

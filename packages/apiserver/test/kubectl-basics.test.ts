@@ -27,7 +27,10 @@ for (const backend of ["etcd", "brain"] as const) {
       // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
       if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
       store = backend === "etcd" ? await startEtcd() : await startBrain();
+      const tokens = join(dir.path, "tokens.csv");
+      writeFileSync(tokens, 'admin-token,admin,1,"system:masters"\n');
       api = await startApiServer({
+        tokenAuthFile: tokens,
         etcdServers: [store.url],
         etcdPrefix: "/registry",
         bindAddress: "127.0.0.1",
@@ -40,7 +43,7 @@ for (const backend of ["etcd", "brain"] as const) {
           apiVersion: "v1",
           kind: "Config",
           clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
-          users: [{ name: "admin", user: { token: "wharf-first-step" } }],
+          users: [{ name: "admin", user: { token: "admin-token" } }],
           contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
           "current-context": "wharf",
         }),

@@ -1,7 +1,7 @@
 import { startApiServer } from "@wharf/apiserver";
 import { Command } from "commander";
 import { pino } from "pino";
-import { int, list } from "./flags.js";
+import { bool, int, list } from "./flags.js";
 
 export function apiserverCommand(): Command {
   return new Command("apiserver")
@@ -22,6 +22,17 @@ export function apiserverCommand(): Command {
       "where the self-signed serving certificate is generated and kept",
       "apiserver.local.config/certificates",
     )
+    .option(
+      "--client-ca-file <file>",
+      "CA bundle: a client certificate it signed authenticates as its CN, with its O as groups",
+    )
+    .option("--token-auth-file <file>", 'static bearer tokens, one per line: token,user,uid[,"group1,group2"]')
+    .option(
+      "--anonymous-auth [bool]",
+      "let requests without credentials in as system:anonymous (default: off, they get 401)",
+      bool("anonymous-auth"),
+      false,
+    )
     .action(async (o) => {
       const log = pino({ base: { component: "apiserver" } }, pino.destination(2));
       let running: Awaited<ReturnType<typeof startApiServer>>;
@@ -34,6 +45,9 @@ export function apiserverCommand(): Command {
           tlsCertFile: o.tlsCertFile,
           tlsPrivateKeyFile: o.tlsPrivateKeyFile,
           certDir: o.certDir,
+          clientCaFile: o.clientCaFile,
+          tokenAuthFile: o.tokenAuthFile,
+          anonymousAuth: o.anonymousAuth,
         });
       } catch (e) {
         log.fatal({ err: e }, "apiserver failed to start");

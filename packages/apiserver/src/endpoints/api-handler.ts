@@ -11,8 +11,10 @@ import {
   requestEntityTooLarge,
   StatusError,
   statusOk,
+  unauthorized,
   unsupportedMediaType,
 } from "@wharf/apimachinery";
+import type { UserInfo } from "../auth/user-info.js";
 import type { GenericStore, KubeObject, ListQuery } from "../registry/generic-store.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
 import { toTable, wantsTable } from "./table.js";
@@ -24,6 +26,8 @@ type Res = ServerResponse | Http2ServerResponse;
 const MAX_BODY = 3 * 1024 * 1024;
 
 export interface ApiHandlerOptions {
+  /** Who is calling; undefined answers 401. */
+  authenticate(req: Req): UserInfo | undefined;
   stores: GenericStore[];
   /** For NamespaceLifecycle: objects are created only in existing namespaces. */
   namespaces: GenericStore;
@@ -131,6 +135,8 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
     const path = url.pathname.replace(/\/+$/, "") || "/";
     void (async () => {
       try {
+        // Authorization allows every authenticated user for now (RBAC comes with a later step).
+        if (!o.authenticate(req)) throw unauthorized();
         if (["/healthz", "/livez", "/readyz"].includes(path)) {
           const ok = path === "/livez" || (await o.ready());
           const verbose = url.searchParams.has("verbose");
