@@ -3,22 +3,41 @@ import type { RevisionChanges } from "../mvcc/store.js";
 /**
  * The changes of the most recent revisions, so that watchers a little behind
  * catch up from memory; older starts read the on-disk revision log instead.
- * Bounded by a number of revisions.
+ * Bounded by a number of revisions and by the bytes of keys and values they
+ * hold, so that large values cannot make the ring grow without limit.
  */
 export class EventRing {
   private readonly slots: Array<RevisionChanges | undefined>;
+  private readonly sizes: Float64Array;
   private head = 0;
   private count = 0;
+  private bytes = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes = 64 * 1024 * 1024,
+  ) {
     this.slots = new Array(Math.max(1, capacity));
+    this.sizes = new Float64Array(this.slots.length);
   }
 
   push(rc: RevisionChanges): void {
     const n = this.slots.length;
-    this.slots[(this.head + this.count) % n] = rc;
-    if (this.count < n) this.count++;
-    else this.head = (this.head + 1) % n;
+    let size = 0;
+    for (const kv of rc.changes) size += kv.key.length + kv.value.length;
+    while (this.count > 0 && (this.count === n || this.bytes + size > this.maxBytes)) this.evictOldest();
+    const at = (this.head + this.count) % n;
+    this.slots[at] = rc;
+    this.sizes[at] = size;
+    this.bytes += size;
+    this.count++;
+  }
+
+  private evictOldest(): void {
+    this.slots[this.head] = undefined;
+    this.bytes -= this.sizes[this.head]!;
+    this.head = (this.head + 1) % this.slots.length;
+    this.count--;
   }
 
   /** The oldest revision held, or Infinity when empty. */
