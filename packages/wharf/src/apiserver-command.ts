@@ -2,6 +2,7 @@ import { startApiServer } from "@wharf/apiserver";
 import { Command } from "commander";
 import { pino } from "pino";
 import { bool, int, list } from "./flags.js";
+import { serveUntilSignal } from "./serve.js";
 
 export function apiserverCommand(): Command {
   return new Command("apiserver")
@@ -35,9 +36,8 @@ export function apiserverCommand(): Command {
     )
     .action(async (o) => {
       const log = pino({ base: { component: "apiserver" } }, pino.destination(2));
-      let running: Awaited<ReturnType<typeof startApiServer>>;
-      try {
-        running = await startApiServer({
+      const running = await serveUntilSignal("apiserver", log, () =>
+        startApiServer({
           etcdServers: o.etcdServers,
           etcdPrefix: o.etcdPrefix,
           bindAddress: o.bindAddress,
@@ -48,21 +48,8 @@ export function apiserverCommand(): Command {
           clientCaFile: o.clientCaFile,
           tokenAuthFile: o.tokenAuthFile,
           anonymousAuth: o.anonymousAuth,
-        });
-      } catch (e) {
-        log.fatal({ err: e }, "apiserver failed to start");
-        process.exit(1);
-      }
+        }),
+      );
       log.info({ url: running.url, etcd: o.etcdServers }, "apiserver ready");
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, "shutting down");
-        await running.close();
-        process.exit(0);
-      };
-      process.on("SIGTERM", () => void stop("SIGTERM"));
-      process.on("SIGINT", () => void stop("SIGINT"));
     });
 }

@@ -2,6 +2,7 @@ import { type BrainConfig, defaultConfig, startBrainServer } from "@wharf/brain"
 import { Command, Option } from "commander";
 import { pino } from "pino";
 import { bool, durationMs, int, list } from "./flags.js";
+import { serveUntilSignal } from "./serve.js";
 
 export function brainCommand(): Command {
   const d = defaultConfig();
@@ -139,23 +140,7 @@ export function brainCommand(): Command {
         logLevel: o.logLevel,
       };
       const log = pino({ level: config.logLevel, base: { component: "brain" } }, pino.destination(2));
-      let running: Awaited<ReturnType<typeof startBrainServer>>;
-      try {
-        running = await startBrainServer(config, log);
-      } catch (e) {
-        log.fatal({ err: e }, "brain failed to start");
-        process.exit(1);
-      }
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, "shutting down");
-        await running.close();
-        process.exit(0);
-      };
-      process.on("SIGTERM", () => void stop("SIGTERM"));
-      process.on("SIGINT", () => void stop("SIGINT"));
+      await serveUntilSignal("brain", log, () => startBrainServer(config, log));
     });
   return cmd;
 }
