@@ -12,13 +12,17 @@ interface Reply {
   body: Record<string, unknown>;
 }
 
-function get(url: string, o: { token?: string; cert?: PemPair } = {}): Promise<Reply> {
+function get(url: string, o: { token?: string; cert?: PemPair; method?: string; body?: unknown } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
+        method: o.method ?? "GET",
         rejectUnauthorized: false,
-        headers: o.token ? { authorization: `Bearer ${o.token}` } : {},
+        headers: {
+          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          ...(o.body ? { "content-type": "application/json" } : {}),
+        },
         ...(o.cert ? { cert: o.cert.certPem, key: o.cert.keyPem } : {}),
       },
       (res) => {
@@ -30,7 +34,7 @@ function get(url: string, o: { token?: string; cert?: PemPair } = {}): Promise<R
       },
     );
     req.on("error", reject);
-    req.end();
+    req.end(o.body ? JSON.stringify(o.body) : undefined);
   });
 }
 
@@ -100,6 +104,27 @@ describe("apiserver authentication", () => {
   it("accepts a client certificate signed by --client-ca-file and refuses one from another CA", async () => {
     assert.equal((await get(`${strict.url}/api/v1/namespaces`, { cert: alice })).status, 200);
     assert.equal((await get(`${strict.url}/api/v1/namespaces`, { cert: stranger })).status, 401);
+  });
+
+  it("SelfSubjectReview tells each caller who it is, with system:authenticated added", async () => {
+    const review = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
+    const path = `${strict.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`;
+    const byCert = await get(path, { method: "POST", body: review, cert: alice });
+    assert.equal(byCert.status, 201);
+    assert.deepEqual(byCert.body.status, {
+      userInfo: { username: "alice", groups: ["dev", "ops", "system:authenticated"] },
+    });
+    const byToken = await get(path, { method: "POST", body: review, token: "secret-1" });
+    assert.deepEqual(byToken.body.status, {
+      userInfo: { username: "bob", uid: "42", groups: ["dev", "qa", "system:authenticated"] },
+    });
+    const anon = await get(`${anonymous.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
+      method: "POST",
+      body: review,
+    });
+    assert.deepEqual(anon.body.status, {
+      userInfo: { username: "system:anonymous", groups: ["system:unauthenticated"] },
+    });
   });
 
   it("with --anonymous-auth lets requests without credentials in, but still refuses bad ones", async () => {

@@ -222,6 +222,14 @@ for (const backend of ["etcd", "brain"] as const) {
       assert.equal(await kubectl("label", "cm", "conf", "-n", "cli", "env=prod"), "configmap/conf labeled");
       assert.equal(await kubectl("get", "cm", "-n", "cli", "-l", "env=prod", "-o", "name"), "configmap/conf");
       assert.equal(await kubectl("delete", "cm", "conf", "-n", "cli"), 'configmap "conf" deleted');
+      // `auth whoami` exists from kubectl 1.27 on; Debian's 1.20 lacks it (authentication.test.ts covers the API).
+      const whoami = await kubectl("auth", "whoami").catch((e: { stderr?: string }) => String(e.stderr));
+      if (!/unknown command|unknown flag|Unknown/.test(whoami)) {
+        assert.match(
+          whoami,
+          /^ATTRIBUTE\s+VALUE\nUsername\s+admin\nUID\s+1\nGroups\s+\[system:masters system:authenticated\]$/,
+        );
+      }
       assert.equal(await kubectl("get", "cm", "-n", "cli", "-o", "name"), "");
     });
   });

@@ -14,6 +14,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from "@wharf/apimachinery";
+import { authenticationGroup, authenticationResources, selfSubjectReview } from "../auth/self-subject-review.js";
 import type { UserInfo } from "../auth/user-info.js";
 import type { GenericStore, KubeObject, ListQuery } from "../registry/generic-store.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
@@ -103,7 +104,15 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
       return true;
     }
     if (path === "/apis") {
-      writeJson(res, 200, { kind: "APIGroupList", apiVersion: "v1", groups: [] });
+      writeJson(res, 200, { kind: "APIGroupList", apiVersion: "v1", groups: [authenticationGroup] });
+      return true;
+    }
+    if (path === "/apis/authentication.k8s.io") {
+      writeJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...authenticationGroup });
+      return true;
+    }
+    if (path === "/apis/authentication.k8s.io/v1") {
+      writeJson(res, 200, authenticationResources);
       return true;
     }
     if (path === "/api/v1") {
@@ -136,7 +145,17 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
     void (async () => {
       try {
         // Authorization allows every authenticated user for now (RBAC comes with a later step).
-        if (!o.authenticate(req)) throw unauthorized();
+        const user = o.authenticate(req);
+        if (!user) throw unauthorized();
+        if (path === "/apis/authentication.k8s.io/v1/selfsubjectreviews") {
+          if (req.method !== "POST")
+            throw methodNotSupported(
+              { group: "authentication.k8s.io", resource: "selfsubjectreviews" },
+              String(req.method).toLowerCase(),
+            );
+          await readBody(req);
+          return writeJson(res, 201, selfSubjectReview(user));
+        }
         if (["/healthz", "/livez", "/readyz"].includes(path)) {
           const ok = path === "/livez" || (await o.ready());
           const verbose = url.searchParams.has("verbose");
