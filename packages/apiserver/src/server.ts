@@ -8,6 +8,7 @@ import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
 import { builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore } from "./registry/generic-store.js";
+import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
 
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   tokenAuthFile?: string;
   /** Let unauthenticated requests in as system:anonymous (off: they get 401). */
   anonymousAuth?: boolean;
+  /** Delete the contents of terminating namespaces (default on; tests turn it off to observe Terminating). */
+  finalizeNamespaces?: boolean;
 }
 
 export interface RunningApiServer {
@@ -82,7 +85,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const storage = EtcdStorage.connect(o.etcdServers);
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
   const stores = builtinResources.map((d) => new GenericStore(d, storage, prefix));
-  await bootstrap(stores.find((s) => s.def === namespaces)!);
+  const namespaceStore = stores.find((s) => s.def === namespaces)!;
+  await bootstrap(namespaceStore);
+  const lifecycle = new NamespaceLifecycle(
+    namespaceStore,
+    stores.filter((s) => s.def.namespaced),
+    o.finalizeNamespaces ?? true,
+  );
+  await lifecycle.resume();
   const auth: AuthenticatorOptions = {
     tokens: o.tokenAuthFile ? loadTokenFile(o.tokenAuthFile) : undefined,
     clientCertificates: o.clientCaFile !== undefined,
@@ -91,7 +101,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const handler = apiHandler({
     authenticate: (req) => authenticate(req, auth),
     stores,
-    namespaces: stores.find((s) => s.def === namespaces)!,
+    lifecycle,
     version: KUBERNETES_VERSION,
     ready: async () => {
       try {

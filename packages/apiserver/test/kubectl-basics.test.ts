@@ -231,6 +231,9 @@ for (const backend of ["etcd", "brain"] as const) {
         );
       }
       assert.equal(await kubectl("get", "cm", "-n", "cli", "-o", "name"), "");
+      // kubectl waits until the terminating namespace is gone.
+      assert.equal(await kubectl("delete", "namespace", "cli"), 'namespace "cli" deleted');
+      await assert.rejects(kubectl("get", "namespace", "cli"), /NotFound|not found/);
     });
   });
 }

@@ -17,6 +17,7 @@ import {
 import { authenticationGroup, authenticationResources, selfSubjectReview } from "../auth/self-subject-review.js";
 import type { UserInfo } from "../auth/user-info.js";
 import type { GenericStore, KubeObject, ListQuery } from "../registry/generic-store.js";
+import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
 import { toTable, wantsTable } from "./table.js";
 
@@ -30,8 +31,8 @@ export interface ApiHandlerOptions {
   /** Who is calling; undefined answers 401. */
   authenticate(req: Req): UserInfo | undefined;
   stores: GenericStore[];
-  /** For NamespaceLifecycle: objects are created only in existing namespaces. */
-  namespaces: GenericStore;
+  /** Creates only in existing, non-terminating namespaces; namespace deletion through termination. */
+  lifecycle: NamespaceLifecycle;
   version: Record<string, string>;
   /** Readiness of the storage behind the server. */
   ready(): Promise<boolean>;
@@ -176,10 +177,10 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
           throw notFound({ group: "", resource: "" }, "").withMessage(
             "the server could not find the requested resource",
           );
-        if (req.method === "POST" && r.store.def.namespaced && r.namespace !== undefined) {
-          await o.namespaces.get(undefined, r.namespace);
+        if (req.method === "DELETE" && r.store.def.resource === "namespaces" && r.store.def.group === "" && r.name) {
+          return writeJson(res, 200, await o.lifecycle.delete(r.name));
         }
-        await serveResource(r, req, res, url);
+        await serveResource(r, req, res, url, o.lifecycle);
       } catch (e) {
         if (!res.headersSent) writeStatusError(res, e);
         else res.end();
@@ -188,7 +189,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
   };
 }
 
-async function serveResource(r: Route, req: Req, res: Res, url: URL): Promise<void> {
+async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: NamespaceLifecycle): Promise<void> {
   const { store } = r;
   const q = url.searchParams;
   const dryRun = q.getAll("dryRun").includes("All");
@@ -215,6 +216,9 @@ async function serveResource(r: Route, req: Req, res: Res, url: URL): Promise<vo
     case "POST": {
       if (r.name !== undefined) throw methodNotSupported(store.qualified, "create");
       const body = (await readBody(req)) as KubeObject;
+      if (store.def.namespaced && r.namespace !== undefined) {
+        await lifecycle.admitCreate(store, r.namespace, body?.metadata?.name ?? "");
+      }
       return writeJson(res, 201, await store.create(r.namespace, body, dryRun));
     }
     case "PUT": {

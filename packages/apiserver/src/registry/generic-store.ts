@@ -130,7 +130,17 @@ export class GenericStore {
     return this.withVersion(v.object as KubeObject, v.resourceVersion);
   }
 
-  async update(namespace: string | undefined, name: string, obj: KubeObject, dryRun = false): Promise<KubeObject> {
+  /**
+   * Replaces an object. deletionTimestamp is the server's: a client cannot set
+   * or clear it; `internal` updates (namespace termination) may set it.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    dryRun = false,
+    internal = false,
+  ): Promise<KubeObject> {
     this.checkKind(obj);
     const meta = obj.metadata ?? {};
     if (meta.name !== undefined && meta.name !== name) {
@@ -159,8 +169,11 @@ export class GenericStore {
               creationTimestamp: curMeta.creationTimestamp,
             },
           };
-          delete (next.metadata as ObjectMeta).resourceVersion;
-          if ((next.metadata as ObjectMeta).namespace === undefined) delete (next.metadata as ObjectMeta).namespace;
+          const nextMeta = next.metadata as ObjectMeta;
+          delete nextMeta.resourceVersion;
+          if (nextMeta.namespace === undefined) delete nextMeta.namespace;
+          if (curMeta.deletionTimestamp) nextMeta.deletionTimestamp = curMeta.deletionTimestamp;
+          else if (!internal) delete nextMeta.deletionTimestamp;
           if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
           return isDeepStrictEqual(next, cur) ? cur : next;
         },
