@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { createCa, issueCertificate, type PemPair } from "@wharf/pki";
 import { type ProcessServer, startBrain, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
+import { localServerOptions } from "./support/local-server.js";
 
 interface Reply {
   status: number;
@@ -66,15 +67,7 @@ describe("apiserver authentication", () => {
     writeFileSync(caFile, ca.certPem);
     const tokens = join(dir.path, "tokens.csv");
     writeFileSync(tokens, 'secret-1,bob,42,"dev,qa"\n\nsecret-2,carol,43\n');
-    const common = {
-      etcdServers: [brain.url],
-      etcdPrefix: "/registry",
-      bindAddress: "127.0.0.1",
-      securePort: 0,
-      certDir: join(dir.path, "certs"),
-      clientCaFile: caFile,
-      tokenAuthFile: tokens,
-    };
+    const common = localServerOptions(brain.url, dir.path, { clientCaFile: caFile, tokenAuthFile: tokens });
     strict = await startApiServer(common);
     anonymous = await startApiServer({ ...common, anonymousAuth: true });
     servers.push(strict, anonymous);

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { ETCD_BIN, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
+import { localServerOptions } from "./support/local-server.js";
 
 const run = promisify(execFile);
 /** The kubectl to drive; WHARF_KUBECTL picks another one (e.g. to run the suite with Debian's 1.20 and a newer one). */
@@ -29,14 +30,7 @@ for (const backend of ["etcd", "brain"] as const) {
       store = backend === "etcd" ? await startEtcd() : await startBrain();
       const tokens = join(dir.path, "tokens.csv");
       writeFileSync(tokens, 'admin-token,admin,1,"system:masters"\n');
-      api = await startApiServer({
-        tokenAuthFile: tokens,
-        etcdServers: [store.url],
-        etcdPrefix: "/registry",
-        bindAddress: "127.0.0.1",
-        securePort: 0,
-        certDir: join(dir.path, "certs"),
-      });
+      api = await startApiServer(localServerOptions(store.url, dir.path, { tokenAuthFile: tokens }));
       writeFileSync(
         kubeconfig,
         JSON.stringify({

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { type ProcessServer, startBrain, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
+import { localServerOptions } from "./support/local-server.js";
 
 function client(url: string): CoreV1Api {
   const kc = new KubeConfig();
@@ -26,14 +26,7 @@ describe("namespace lifecycle", () => {
 
   before(async () => {
     brain = await startBrain();
-    const o = {
-      etcdServers: [brain.url],
-      etcdPrefix: "/registry",
-      bindAddress: "127.0.0.1",
-      securePort: 0,
-      certDir: join(dir.path, "certs"),
-      anonymousAuth: true,
-    };
+    const o = localServerOptions(brain.url, dir.path, { anonymousAuth: true });
     finalizing = await startApiServer(o);
     // A second server on another prefix that never finalizes, so Terminating can be observed.
     frozen = await startApiServer({ ...o, etcdPrefix: "/frozen", finalizeNamespaces: false });
