@@ -17,24 +17,10 @@ import {
 } from "@wharf/apimachinery";
 import { type Storage, StorageError, type StorageEvent, type WatchHandle } from "../storage/storage.js";
 import { apiVersionOf, type ResourceDefinition } from "./resource-definition.js";
+import { builtinStrategies, strategyKey } from "./strategies/index.js";
+import type { KindStrategy, KubeObject, ObjectMeta } from "./strategy.js";
 
-export type KubeObject = Record<string, unknown> & {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-};
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [k: string]: unknown;
-}
+export type { KubeObject, ObjectMeta } from "./strategy.js";
 
 export interface ListQuery {
   namespace?: string;
@@ -58,6 +44,7 @@ export interface WatchEvent {
  */
 export class GenericStore {
   readonly qualified: { group: string; resource: string };
+  private readonly strategy: KindStrategy;
 
   constructor(
     readonly def: ResourceDefinition,
@@ -65,6 +52,20 @@ export class GenericStore {
     private readonly prefix: string,
   ) {
     this.qualified = { group: def.group, resource: def.resource };
+    this.strategy = def.strategy ?? builtinStrategies.get(strategyKey(def.group, def.kind)) ?? {};
+  }
+
+  /** Defaults `obj` in place and throws kube's 422 when it (or its change from `old`) is invalid. */
+  private admit(obj: KubeObject, old?: KubeObject): void {
+    this.strategy.default?.(obj);
+    const meta = obj.metadata as ObjectMeta;
+    const errors = validateObjectMeta(meta, {
+      namespaced: this.def.namespaced,
+      nameValidator: this.strategy.nameValidator,
+    });
+    errors.push(...(this.strategy.validate?.(obj) ?? []));
+    if (old) errors.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
+    if (errors.length > 0) throw invalidStatus({ group: this.def.group, kind: this.def.kind }, meta.name ?? "", errors);
   }
 
   /** The etcd key prefix of the resource, or of one namespace of it. */
@@ -105,11 +106,15 @@ export class GenericStore {
       meta.namespace = namespace;
     } else delete meta.namespace;
     const filled = fillCreateMeta(meta) as ObjectMeta;
-    const errors = validateObjectMeta(filled, { namespaced: this.def.namespaced });
-    if (errors.length > 0)
-      throw invalidStatus({ group: this.def.group, kind: this.def.kind }, filled.name ?? "", errors);
     delete filled.resourceVersion;
-    const toStore: KubeObject = { ...obj, apiVersion: apiVersionOf(this.def), kind: this.def.kind, metadata: filled };
+    // Defaulting writes in place: work on a copy, never on the caller's object.
+    const toStore = structuredClone({
+      ...obj,
+      apiVersion: apiVersionOf(this.def),
+      kind: this.def.kind,
+      metadata: filled,
+    }) as KubeObject;
+    this.admit(toStore);
     if (dryRun) return this.withVersion(toStore, 0);
     try {
       const v = await this.storage.create(this.key(namespace, filled.name!), toStore);
@@ -157,7 +162,7 @@ export class GenericStore {
           const cur = current!.object;
           const curMeta = (cur.metadata ?? {}) as ObjectMeta;
           // Fields the server owns survive an update that omits them.
-          const next: KubeObject = {
+          const next: KubeObject = structuredClone({
             ...obj,
             apiVersion: apiVersionOf(this.def),
             kind: this.def.kind,
@@ -168,12 +173,13 @@ export class GenericStore {
               uid: curMeta.uid,
               creationTimestamp: curMeta.creationTimestamp,
             },
-          };
+          }) as KubeObject;
           const nextMeta = next.metadata as ObjectMeta;
           delete nextMeta.resourceVersion;
           if (nextMeta.namespace === undefined) delete nextMeta.namespace;
           if (curMeta.deletionTimestamp) nextMeta.deletionTimestamp = curMeta.deletionTimestamp;
           else if (!internal) delete nextMeta.deletionTimestamp;
+          this.admit(next, cur);
           if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
           return isDeepStrictEqual(next, cur) ? cur : next;
         },

@@ -1,3 +1,5 @@
+import type { KindStrategy } from "./strategy.js";
+
 // What the generic registry needs to know about one resource: naming,
 // scope, discovery facts and where its objects live in etcd.
 
@@ -20,6 +22,8 @@ export interface ResourceDefinition {
   selectableFields?: (obj: Record<string, unknown>) => Record<string, string>;
   /** Defaults a new object before validation (e.g. a Namespace's phase and finalizer). */
   prepareForCreate?: (obj: Record<string, unknown>) => Record<string, unknown>;
+  /** Defaulting and validation; the built-in kind's strategy (registry/strategies/) unless given. */
+  strategy?: KindStrategy;
   /** Whether an update needs metadata.resourceVersion (false: unconditional updates allowed). */
   requireResourceVersionOnUpdate?: boolean;
 }
