@@ -8,18 +8,23 @@ export interface EtcdOptions {
   args?: string[];
   /** The peer URL to listen on and advertise (default: a free port on 127.0.0.1); brain derives the same IDs from it. */
   peerUrl?: string;
+  /** Reuse a data directory (for restart measurements); by default a fresh temp dir removed on stop(). */
+  dataDir?: string;
+  /** Reuse a client port (for restarts). */
+  port?: number;
 }
 
-/** Starts Debian's etcd on free ports in a fresh temp directory; stop() removes the directory. */
+/** Starts Debian's etcd on free ports, by default in a fresh temp directory that stop() removes. */
 export async function startEtcd(options: EtcdOptions = {}): Promise<ProcessServer> {
-  const dir = tempDir("wharf-etcd-");
-  const port = await freePort();
+  const dir = options.dataDir ? undefined : tempDir("wharf-etcd-");
+  const dataDir = options.dataDir ?? dir!.path;
+  const port = options.port ?? (await freePort());
   const peerUrl = options.peerUrl ?? `http://127.0.0.1:${await freePort()}`;
   const server = await startProcessServer(
     ETCD_BIN,
     [
       "--name=default",
-      `--data-dir=${dir.path}`,
+      `--data-dir=${dataDir}`,
       `--listen-client-urls=http://127.0.0.1:${port}`,
       `--advertise-client-urls=http://127.0.0.1:${port}`,
       `--listen-peer-urls=${peerUrl}`,
@@ -28,9 +33,9 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<ProcessServe
       "--log-level=error",
       ...(options.args ?? []),
     ],
-    { port, dataDir: dir.path },
+    { port, dataDir },
   );
-  return withCleanup(server, dir.remove);
+  return dir ? withCleanup(server, dir.remove) : server;
 }
 
 export function withCleanup(server: ProcessServer, cleanup: () => void): ProcessServer {

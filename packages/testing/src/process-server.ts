@@ -55,7 +55,8 @@ export async function startProcessServer(
       child.kill("SIGKILL");
       throw new Error(`${command} did not become healthy in time:\n${out}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // Polled often: restart-to-ready times are measured through this wait.
+    await new Promise((r) => setTimeout(r, 20));
   }
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
