@@ -22,6 +22,8 @@ export class LmdbEngine implements Engine {
   observeCommit?: (seconds: number) => void;
   private readonly root: RootDatabase;
   private readonly db: Database<Buffer, Buffer>;
+  /** size() reads lmdb's statistics; the quota check asks on every write, so the answer is kept until the next commit. */
+  private cachedSize: { total: number; inUse: number } | undefined;
 
   constructor(options: LmdbEngineOptions) {
     mkdirSync(options.path, { recursive: true });
@@ -43,6 +45,7 @@ export class LmdbEngine implements Engine {
       for (const [key, value] of batch.puts) db.put(key, value);
     }) as Promise<boolean> & { flushed?: Promise<void> };
     await committed;
+    this.cachedSize = undefined;
     // overlappingSync: the commit is visible now; durable only once flushed.
     await (committed.flushed ?? this.root.flushed);
     this.stats.batchesDurable++;
@@ -60,6 +63,7 @@ export class LmdbEngine implements Engine {
   }
 
   size(): { total: number; inUse: number } {
+    if (this.cachedSize) return this.cachedSize;
     const s = this.db.getStats() as {
       pageSize: number;
       lastPageNumber: number;
@@ -70,7 +74,8 @@ export class LmdbEngine implements Engine {
     // The file holds pages up to lastPageNumber; live pages are this tree's plus lmdb's two meta pages.
     const total = (s.lastPageNumber + 1) * s.pageSize;
     const inUse = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages + 2) * s.pageSize;
-    return { total, inUse: Math.min(inUse, total) };
+    this.cachedSize = { total, inUse: Math.min(inUse, total) };
+    return this.cachedSize;
   }
 
   async backup(file: string): Promise<void> {

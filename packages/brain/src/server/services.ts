@@ -17,6 +17,7 @@ import { kvService } from "./kv-service.js";
 import { leaseService } from "./lease-service.js";
 import { lockService } from "./lock-service.js";
 import { maintenanceService } from "./maintenance-service.js";
+import { encodeWatchResponse } from "./watch-response-encoder.js";
 import { watchService } from "./watch-service.js";
 
 export interface BrainService {
@@ -32,7 +33,7 @@ export function brainServices(brain: Brain): BrainService[] {
   });
   return [
     s(KVService, kvService(brain)),
-    s(WatchService, watchService(brain)),
+    s({ watch: { ...WatchService.watch, responseSerialize: encodeWatchResponse } }, watchService(brain)),
     s(LeaseService, leaseService(brain)),
     s(ClusterService, clusterService(brain)),
     s(MaintenanceService, maintenanceService(brain)),

@@ -3,7 +3,9 @@ import type { WatchResponse, WatchServer } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import { WatchHub } from "../watch/watch-hub.js";
 import { WatchStream } from "../watch/watch-stream.js";
+import { directWriter } from "./grpc-direct-writer.js";
 import { toServiceError } from "./grpc-status.js";
+import { framedWatchResponse } from "./watch-response-encoder.js";
 
 /** etcd fragments at --max-request-bytes plus the gRPC framing allowance it grants requests. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
@@ -15,15 +17,23 @@ const MAX_QUEUED_BYTES = envInt("WHARF_WATCH_MAX_QUEUED_BYTES", 64 * 1024 * 1024
 /** etcd's Watch service: a thin adapter from a grpc-js bidi stream to a WatchStream on the shared hub. */
 export function watchService(brain: Brain): WatchServer {
   const hub = new WatchHub(brain.store, { ringRevisions: RING_REVISIONS });
+  // Every response at one revision shares one header object, so the serializer encodes it once.
+  let header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n } }).header!;
+  const headerAt = (rev: number) => {
+    if (header.revision !== BigInt(rev)) {
+      header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: BigInt(rev), raftTerm: 0n } }).header!;
+    }
+    return header;
+  };
   return {
     watch: (call) => {
-      const stream = new WatchStream(
+      const direct = directWriter(call, framedWatchResponse, () => stream.drained());
+      const stream: WatchStream = new WatchStream(
         hub,
         // grpc-js returns false from write() once its buffer is full and emits 'drain' later.
-        { write: (r: WatchResponse) => call.write(r) },
+        direct ?? { write: (r: WatchResponse) => call.write(r) },
         {
-          header: (rev) =>
-            brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: BigInt(rev), raftTerm: 0n } }).header,
+          header: headerAt,
           maxRequestBytes: brain.config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
           progressNotifyIntervalMs: Math.max(100, brain.config.watchProgressNotifyIntervalMs),
           maxQueuedBytes: MAX_QUEUED_BYTES,
@@ -37,7 +47,7 @@ export function watchService(brain: Brain): WatchServer {
           call.emit("error", toServiceError(e) as ServiceError);
         }
       });
-      call.on("drain", () => stream.drained());
+      if (!direct) call.on("drain", () => stream.drained());
       // As etcd, a client's half-close leaves the watches running; only the end of the call removes them.
       const close = () => stream.close();
       call.on("cancelled", close);

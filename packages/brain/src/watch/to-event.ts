@@ -26,3 +26,21 @@ export function toEvent(kv: StoredKv, prev: StoredKv | undefined): Event {
 export function isCreate(kv: StoredKv): boolean {
   return !kv.tombstone && kv.createRev === kv.modRev;
 }
+
+// One revision's changes go to many watchers: each gets the same Event
+// object, so building it (and, in the gRPC serializer, encoding it) happens
+// once per change rather than once per watcher.
+const plainEvents = new WeakMap<StoredKv, Event>();
+const eventsWithPrev = new WeakMap<StoredKv, Event>();
+
+/** The Event of a change, shared by every watcher; `previous` looks up prev_kv for watchers that asked for it. */
+export function sharedEvent(kv: StoredKv, previous: ((kv: StoredKv) => StoredKv | undefined) | undefined): Event {
+  const withPrev = previous !== undefined && !isCreate(kv);
+  const cache = withPrev ? eventsWithPrev : plainEvents;
+  let e = cache.get(kv);
+  if (!e) {
+    e = toEvent(kv, withPrev ? previous(kv) : undefined);
+    cache.set(kv, e);
+  }
+  return e;
+}

@@ -4,7 +4,7 @@ import type { StoredKv } from "../mvcc/stored-kv.js";
 import { fragmentResponse } from "./fragment.js";
 import { KeyRange } from "./key-range.js";
 import { OutputQueue, type ResponseSink } from "./output-queue.js";
-import { isCreate, toEvent } from "./to-event.js";
+import { sharedEvent } from "./to-event.js";
 import type { WatchHub } from "./watch-hub.js";
 import { Watcher, type WatchTarget } from "./watcher.js";
 
@@ -37,6 +37,7 @@ export class WatchStream implements WatchTarget {
   private progressPending = false;
   private progressRecheck = false;
   private closed = false;
+  private readonly previous = (kv: StoredKv) => this.hub.store.getAt(kv.key, kv.modRev - 1);
 
   constructor(
     private readonly hub: WatchHub,
@@ -130,9 +131,7 @@ export class WatchStream implements WatchTarget {
 
   deliver(w: Watcher, kvs: StoredKv[], rev: number): void {
     if (this.closed || this.watchers.get(w.id) !== w) return;
-    const events: Event[] = kvs.map((kv) =>
-      toEvent(kv, w.prevKv && !isCreate(kv) ? this.hub.store.getAt(kv.key, kv.modRev - 1) : undefined),
-    );
+    const events: Event[] = kvs.map((kv) => sharedEvent(kv, w.prevKv ? this.previous : undefined));
     w.progressDue = false;
     const wr = this.response(rev, { watchId: BigInt(w.id), events });
     const parts = w.fragment ? fragmentResponse(wr, this.o.maxRequestBytes) : [wr];

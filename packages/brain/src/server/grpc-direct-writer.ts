@@ -1,0 +1,69 @@
+import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
+
+/** What a streaming response writer needs of the HTTP/2 stream under a grpc-js call. */
+interface Http2Writable {
+  write(chunk: Buffer): boolean;
+  once(event: "drain", listener: () => void): unknown;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+}
+
+/**
+ * Writes a server stream's messages straight to the call's HTTP/2 stream,
+ * already framed, and coalesces everything written in one turn of the event
+ * loop into one write. grpc-js sends one message per write and waits for each
+ * to complete before the next; a revision fanned out to a thousand watchers
+ * on eight connections would otherwise cost a thousand round trips through
+ * the HTTP/2 layer. Returns undefined when the call has no reachable HTTP/2
+ * stream (grpc-js internals changed, or an in-process call such as the JSON
+ * gateway's): callers then write through the call as usual.
+ *
+ * Every message of the call must go through the returned writer, so that
+ * nothing overtakes what waits to be coalesced.
+ */
+export function directWriter<T>(
+  call: ServerDuplexStream<unknown, T>,
+  frame: (msg: T) => Buffer,
+  onDrain: () => void,
+): { write(msg: T): boolean } | undefined {
+  // grpc-js 1.14: ServerDuplexStreamImpl.call is the BaseServerInterceptingCall (no interceptors) holding the stream.
+  const stream = (call as unknown as { call?: { stream?: Partial<Http2Writable> } }).call?.stream;
+  if (!stream || typeof stream.write !== "function" || typeof stream.once !== "function") return undefined;
+  const h2 = stream as Http2Writable;
+  let headersSent = false;
+  let full = false;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const chunks = pending;
+    pending = [];
+    const bytes = pendingBytes;
+    pendingBytes = 0;
+    if (h2.destroyed || h2.writableEnded || chunks.length === 0) return;
+    if (!h2.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) && !full) {
+      full = true;
+      h2.once("drain", () => {
+        full = false;
+        onDrain();
+      });
+    }
+  };
+  return {
+    write(msg: T): boolean {
+      if (!headersSent) {
+        headersSent = true;
+        call.sendMetadata(new Metadata());
+      }
+      const b = frame(msg);
+      pending.push(b);
+      pendingBytes += b.length;
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+      return !full;
+    },
+  };
+}
