@@ -1,0 +1,867 @@
+// PodSpec defaulting (pkg/apis/core/v1/defaults.go: SetDefaults_PodSpec,
+// _Container, _ContainerPort, _Probe, _Volume ...) and validation
+// (pkg/apis/core/validation: ValidatePodSpec, ValidatePodTemplateSpec and the
+// container checks), shared by Pods and every kind that embeds a pod template.
+// Paths, cause types and texts follow Kubernetes 1.28.
+
+import {
+  duplicateField,
+  type FieldError,
+  type FieldPath,
+  forbiddenField,
+  inclusiveRangeError,
+  intOrStringIntValue,
+  invalidField,
+  isConfigMapKey,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isEnvVarName,
+  isQualifiedName,
+  isValidLabelValue,
+  isValidPortName,
+  isValidPortNum,
+  notFoundField,
+  notSupportedField,
+  parseQuantity,
+  type Quantity,
+  requiredField,
+  validateAnnotations,
+  validateLabels,
+  validateNonnegativeField,
+} from "@wharf/apimachinery";
+import {
+  arr,
+  child,
+  isObj,
+  num,
+  type Obj,
+  objs,
+  setDefault,
+  setDefaultStr,
+  sortedKeys,
+  str,
+  strMap,
+  sub,
+} from "./util.js";
+
+const MAX_INT32 = 2147483647;
+
+// ---------------------------------------------------------------- defaults
+
+/** The tag kube's parsers.ParseImageName finds: "latest" when neither a tag nor a digest is given. */
+export function imageTag(image: string): string {
+  const at = image.indexOf("@");
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = named.lastIndexOf("/");
+  const colon = named.lastIndexOf(":");
+  if (colon > lastSlash) return named.slice(colon + 1);
+  return at >= 0 ? "" : "latest";
+}
+
+function defaultProbe(p: unknown): void {
+  if (!isObj(p)) return;
+  setDefault(p, "timeoutSeconds", 1);
+  setDefault(p, "periodSeconds", 10);
+  setDefault(p, "successThreshold", 1);
+  setDefault(p, "failureThreshold", 3);
+  defaultHandler(p);
+}
+
+function defaultHandler(h: unknown): void {
+  const http = sub(h, "httpGet");
+  if (http) {
+    setDefaultStr(http, "path", "/");
+    setDefaultStr(http, "scheme", "HTTP");
+  }
+}
+
+function defaultLifecycle(l: unknown): void {
+  if (!isObj(l)) return;
+  defaultHandler(l.postStart);
+  defaultHandler(l.preStop);
+}
+
+function defaultEnv(env: unknown): void {
+  for (const e of objs(env)) {
+    const fieldRef = sub(sub(e, "valueFrom"), "fieldRef");
+    if (fieldRef) setDefaultStr(fieldRef, "apiVersion", "v1");
+  }
+}
+
+/** SetDefaults_Container and what it reaches (ports, probes, env). */
+export function defaultContainer(c: Obj): void {
+  if (c.imagePullPolicy === undefined || c.imagePullPolicy === "") {
+    c.imagePullPolicy = imageTag(str(c.image)) === "latest" ? "Always" : "IfNotPresent";
+  }
+  setDefaultStr(c, "terminationMessagePath", "/dev/termination-log");
+  setDefaultStr(c, "terminationMessagePolicy", "File");
+  setDefault(c, "resources", {});
+  for (const p of objs(c.ports)) setDefaultStr(p, "protocol", "TCP");
+  defaultProbe(c.livenessProbe);
+  defaultProbe(c.readinessProbe);
+  defaultProbe(c.startupProbe);
+  defaultLifecycle(c.lifecycle);
+  defaultEnv(c.env);
+}
+
+const volumeSources = [
+  "hostPath",
+  "emptyDir",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "secret",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "persistentVolumeClaim",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "downwardAPI",
+  "fc",
+  "azureFile",
+  "configMap",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "photonPersistentDisk",
+  "projected",
+  "portworxVolume",
+  "scaleIO",
+  "storageos",
+  "csi",
+  "ephemeral",
+];
+
+/** SetDefaults_Volume and the per-source defaults (mode 0644, hostPath type ""...). */
+function defaultVolume(v: Obj): void {
+  if (!volumeSources.some((s) => v[s] !== undefined && v[s] !== null)) v.emptyDir = {};
+  const secret = sub(v, "secret");
+  if (secret) setDefault(secret, "defaultMode", 0o644);
+  const cm = sub(v, "configMap");
+  if (cm) setDefault(cm, "defaultMode", 0o644);
+  const dapi = sub(v, "downwardAPI");
+  if (dapi) {
+    setDefault(dapi, "defaultMode", 0o644);
+    for (const item of objs(dapi.items)) {
+      const fr = sub(item, "fieldRef");
+      if (fr) setDefaultStr(fr, "apiVersion", "v1");
+    }
+  }
+  const projected = sub(v, "projected");
+  if (projected) {
+    setDefault(projected, "defaultMode", 0o644);
+    for (const src of objs(projected.sources)) {
+      const sat = sub(src, "serviceAccountToken");
+      if (sat) setDefault(sat, "expirationSeconds", 3600);
+      for (const item of objs(sub(src, "downwardAPI")?.items)) {
+        const fr = sub(item, "fieldRef");
+        if (fr) setDefaultStr(fr, "apiVersion", "v1");
+      }
+    }
+  }
+  const hostPath = sub(v, "hostPath");
+  if (hostPath) setDefault(hostPath, "type", "");
+  const iscsi = sub(v, "iscsi");
+  if (iscsi) setDefaultStr(iscsi, "iscsiInterface", "default");
+  const rbd = sub(v, "rbd");
+  if (rbd) {
+    setDefaultStr(rbd, "pool", "rbd");
+    setDefaultStr(rbd, "user", "admin");
+    setDefaultStr(rbd, "keyring", "/etc/ceph/keyring");
+  }
+  const azureDisk = sub(v, "azureDisk");
+  if (azureDisk) {
+    setDefaultStr(azureDisk, "cachingMode", "ReadWrite");
+    setDefaultStr(azureDisk, "fsType", "ext4");
+    setDefault(azureDisk, "readOnly", false);
+    setDefaultStr(azureDisk, "kind", "Shared");
+  }
+  const scaleIO = sub(v, "scaleIO");
+  if (scaleIO) {
+    setDefaultStr(scaleIO, "storageMode", "ThinProvisioned");
+    setDefaultStr(scaleIO, "fsType", "xfs");
+  }
+}
+
+/** SetDefaults_PodSpec plus the container and volume defaults it implies. */
+export function defaultPodSpec(spec: Obj): void {
+  setDefaultStr(spec, "dnsPolicy", "ClusterFirst");
+  setDefaultStr(spec, "restartPolicy", "Always");
+  setDefault(spec, "securityContext", {});
+  setDefault(spec, "terminationGracePeriodSeconds", 30);
+  setDefaultStr(spec, "schedulerName", "default-scheduler");
+  for (const c of objs(spec.containers)) defaultContainer(c);
+  for (const c of objs(spec.initContainers)) defaultContainer(c);
+  for (const c of objs(spec.ephemeralContainers)) defaultContainer(c);
+  for (const v of objs(spec.volumes)) defaultVolume(v);
+  if (spec.hostNetwork === true) {
+    // defaultHostNetworkPorts: with the host's network, the host port is the container port.
+    for (const c of [...objs(spec.containers), ...objs(spec.initContainers)]) {
+      for (const p of objs(c.ports)) if (!p.hostPort) p.hostPort = p.containerPort;
+    }
+  }
+}
+
+/** The defaults of a PodTemplateSpec (metadata is left alone, spec defaulted). */
+export function defaultPodTemplate(template: Obj): void {
+  defaultPodSpec(child(template, "spec"));
+}
+
+// ---------------------------------------------------------------- validation
+
+const supportedPortProtocols = ["SCTP", "TCP", "UDP"];
+
+function validateContainerPorts(ports: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  objs(ports).forEach((p, i) => {
+    const ip = path.index(i);
+    const name = str(p.name);
+    if (name !== "") {
+      const msgs = isValidPortName(name);
+      if (msgs.length > 0) for (const m of msgs) errs.push(invalidField(ip.child("name"), name, m));
+      else if (names.has(name)) errs.push(duplicateField(ip.child("name"), name));
+      else names.add(name);
+    }
+    const containerPort = num(p.containerPort) ?? 0;
+    if (containerPort === 0) errs.push(requiredField(ip.child("containerPort")));
+    else
+      for (const m of isValidPortNum(containerPort))
+        errs.push(invalidField(ip.child("containerPort"), containerPort, m));
+    const hostPort = num(p.hostPort) ?? 0;
+    if (hostPort !== 0)
+      for (const m of isValidPortNum(hostPort)) errs.push(invalidField(ip.child("hostPort"), hostPort, m));
+    const protocol = str(p.protocol);
+    if (protocol === "") errs.push(requiredField(ip.child("protocol")));
+    else if (!supportedPortProtocols.includes(protocol))
+      errs.push(notSupportedField(ip.child("protocol"), protocol, supportedPortProtocols));
+  });
+  return errs;
+}
+
+function validateKeySelector(ref: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = str(ref.name);
+  for (const m of isDNS1123Subdomain(name)) errs.push(invalidField(path.child("name"), name, m));
+  const key = str(ref.key);
+  if (key === "") errs.push(requiredField(path.child("key")));
+  else for (const m of isConfigMapKey(key)) errs.push(invalidField(path.child("key"), key, m));
+  return errs;
+}
+
+const envFieldPaths = [
+  "metadata.name",
+  "metadata.namespace",
+  "metadata.uid",
+  "spec.nodeName",
+  "spec.serviceAccountName",
+  "status.hostIP",
+  "status.hostIPs",
+  "status.podIP",
+  "status.podIPs",
+];
+
+function validateEnv(env: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  objs(env).forEach((ev, i) => {
+    const ip = path.index(i);
+    const name = str(ev.name);
+    if (name === "") errs.push(requiredField(ip.child("name")));
+    else for (const m of isEnvVarName(name)) errs.push(invalidField(ip.child("name"), name, m));
+    const from = sub(ev, "valueFrom");
+    if (!from) return;
+    const fp = ip.child("valueFrom");
+    let sources = 0;
+    const fieldRef = sub(from, "fieldRef");
+    if (fieldRef) {
+      sources++;
+      const fieldPath = str(fieldRef.fieldPath);
+      if (str(fieldRef.apiVersion) === "") errs.push(requiredField(fp.child("fieldRef", "apiVersion")));
+      else if (fieldPath === "") errs.push(requiredField(fp.child("fieldRef", "fieldPath")));
+      else if (
+        !envFieldPaths.includes(fieldPath) &&
+        !/^metadata\.(labels|annotations)\['[^']+'\]$/.test(fieldPath) &&
+        fieldPath !== "metadata.labels" &&
+        fieldPath !== "metadata.annotations"
+      ) {
+        errs.push(
+          notSupportedField(fp.child("fieldRef", "fieldPath"), fieldPath, [
+            "metadata.annotations",
+            "metadata.labels",
+            ...envFieldPaths,
+          ]),
+        );
+      }
+    }
+    if (sub(from, "resourceFieldRef")) sources++;
+    const cm = sub(from, "configMapKeyRef");
+    if (cm) {
+      sources++;
+      errs.push(...validateKeySelector(cm, fp.child("configMapKeyRef")));
+    }
+    const secret = sub(from, "secretKeyRef");
+    if (secret) {
+      sources++;
+      errs.push(...validateKeySelector(secret, fp.child("secretKeyRef")));
+    }
+    if (sources === 0) {
+      errs.push(
+        invalidField(
+          fp,
+          "",
+          "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+        ),
+      );
+    } else if (str(ev.value) !== "") {
+      errs.push(invalidField(fp, "", "may not be specified when `value` is not empty"));
+    } else if (sources > 1) {
+      errs.push(invalidField(fp, "", "may not have more than one field specified at a time"));
+    }
+  });
+  return errs;
+}
+
+function validateEnvFrom(envFrom: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  objs(envFrom).forEach((ev, i) => {
+    const ip = path.index(i);
+    const prefix = str(ev.prefix);
+    if (prefix !== "") for (const m of isEnvVarName(prefix)) errs.push(invalidField(ip.child("prefix"), prefix, m));
+    let sources = 0;
+    for (const kind of ["configMapRef", "secretRef"]) {
+      const ref = sub(ev, kind);
+      if (!ref) continue;
+      sources++;
+      const name = str(ref.name);
+      if (name === "") errs.push(requiredField(ip.child(kind, "name")));
+      else for (const m of isDNS1123Subdomain(name)) errs.push(invalidField(ip.child(kind, "name"), name, m));
+    }
+    if (sources === 0) errs.push(invalidField(ip, "", "must specify one of: `configMapRef` or `secretRef`"));
+    else if (sources > 1) errs.push(invalidField(ip, "", "may not have more than one field specified at a time"));
+  });
+  return errs;
+}
+
+function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const mountPoints = new Set<string>();
+  objs(mounts).forEach((m, i) => {
+    const ip = path.index(i);
+    const name = str(m.name);
+    if (name === "") errs.push(requiredField(ip.child("name")));
+    if (!volumes.has(name)) errs.push(notFoundField(ip.child("name"), name));
+    const mountPath = str(m.mountPath);
+    if (mountPath === "") errs.push(requiredField(ip.child("mountPath")));
+    if (mountPoints.has(mountPath)) errs.push(invalidField(ip.child("mountPath"), mountPath, "must be unique"));
+    mountPoints.add(mountPath);
+    const subPath = str(m.subPath);
+    if (subPath !== "") errs.push(...validateLocalDescendingPath(subPath, ip.child("subPath")));
+  });
+  return errs;
+}
+
+/** validateLocalDescendingPath: relative, without '..'. */
+function validateLocalDescendingPath(p: string, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (p.startsWith("/")) errs.push(invalidField(path, p, "must be a relative path"));
+  if (p.split("/").includes("..")) errs.push(invalidField(path, p, "must not contain '..'"));
+  return errs;
+}
+
+const pullPolicies = ["Always", "IfNotPresent", "Never"];
+
+function validatePullPolicy(policy: string, path: FieldPath): FieldError[] {
+  if (pullPolicies.includes(policy)) return [];
+  if (policy === "") return [requiredField(path)];
+  return [notSupportedField(path, policy, pullPolicies)];
+}
+
+const standardContainerResources = ["cpu", "memory", "ephemeral-storage"];
+
+function isHugePages(name: string): boolean {
+  return name.startsWith("hugepages-");
+}
+
+function isNativeResource(name: string): boolean {
+  return !name.includes("/") || name.includes("kubernetes.io/");
+}
+
+/** Extended resources (e.g. nvidia.com/gpu) and hugepages may not be overcommitted. */
+function isOvercommitAllowed(name: string): boolean {
+  return isNativeResource(name) && !isHugePages(name);
+}
+
+function validateContainerResourceName(name: string, path: FieldPath): FieldError[] {
+  const q = isQualifiedName(name);
+  if (q.length > 0) return q.map((m) => invalidField(path, name, m));
+  if (!name.includes("/")) {
+    if (!standardContainerResources.includes(name) && !isHugePages(name)) {
+      return [invalidField(path, name, "must be a standard resource for containers")];
+    }
+  } else if (!isNativeResource(name)) {
+    const [prefix] = name.split("/");
+    if (prefix === "requests" || name.startsWith("requests.")) {
+      return [invalidField(path, name, "doesn't follow extended resource name standard")];
+    }
+  }
+  return [];
+}
+
+/** Parses a quantity field; a bad one becomes a field error (kube rejects it while decoding). */
+function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Quantity | undefined {
+  try {
+    return parseQuantity(typeof v === "number" ? String(v) : str(v));
+  } catch (e) {
+    errs.push(invalidField(path, v, (e as Error).message));
+    return undefined;
+  }
+}
+
+function validateResourceQuantity(name: string, q: Quantity, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (q.sign() < 0) errs.push(invalidField(path, q.toString(), "must be greater than or equal to 0"));
+  if (isIntegerResource(name)) {
+    if (q.milliValue() % 1000n !== 0n) errs.push(invalidField(path, q.toString(), "must be an integer"));
+  }
+  return errs;
+}
+
+function isIntegerResource(name: string): boolean {
+  return name.includes("/") && !isNativeResource(name);
+}
+
+/** ValidateResourceRequirements for a container. */
+export function validateResourceRequirements(resources: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const limPath = path.child("limits");
+  const reqPath = path.child("requests");
+  const limits = strMap(sub(resources, "limits")) ?? {};
+  const requests = strMap(sub(resources, "requests")) ?? {};
+  const parsedLimits = new Map<string, Quantity>();
+  for (const name of sortedKeys(limits)) {
+    const p = limPath.key(name);
+    errs.push(...validateContainerResourceName(name, p));
+    const q = quantityOf(limits[name], p, errs);
+    if (!q) continue;
+    parsedLimits.set(name, q);
+    errs.push(...validateResourceQuantity(name, q, p));
+  }
+  for (const name of sortedKeys(requests)) {
+    const p = reqPath.key(name);
+    errs.push(...validateContainerResourceName(name, p));
+    const q = quantityOf(requests[name], p, errs);
+    if (!q) continue;
+    errs.push(...validateResourceQuantity(name, q, p));
+    const limit = parsedLimits.get(name);
+    if (limit) {
+      if (q.cmp(limit) !== 0 && !isOvercommitAllowed(name)) {
+        errs.push(invalidField(reqPath, q.toString(), `must be equal to ${name} limit of ${limit.toString()}`));
+      } else if (q.cmp(limit) > 0) {
+        errs.push(
+          invalidField(reqPath, q.toString(), `must be less than or equal to ${name} limit of ${limit.toString()}`),
+        );
+      }
+    } else if (!isOvercommitAllowed(name)) {
+      errs.push(requiredField(limPath, "Limit must be set for non overcommitable resources"));
+    }
+  }
+  return errs;
+}
+
+function validatePortNumOrName(port: unknown, path: FieldPath): FieldError[] {
+  if (typeof port === "number") return isValidPortNum(port).map((m) => invalidField(path, port, m));
+  if (typeof port === "string") {
+    if (port === "") return [requiredField(path)];
+    return isValidPortName(port).map((m) => invalidField(path, port, m));
+  }
+  return [requiredField(path)];
+}
+
+function validateHandler(h: Obj, path: FieldPath, kinds: readonly string[]): FieldError[] {
+  const errs: FieldError[] = [];
+  let handlers = 0;
+  for (const kind of kinds) {
+    const v = sub(h, kind);
+    if (!v) continue;
+    if (handlers > 0) {
+      errs.push(forbiddenField(path.child(kind), "may not specify more than 1 handler type"));
+      continue;
+    }
+    handlers++;
+    if (kind === "exec") {
+      if (arr(v.command).length === 0) errs.push(requiredField(path.child("exec", "command")));
+    } else if (kind === "httpGet") {
+      const hp = path.child("httpGet");
+      if (str(v.path) === "") errs.push(requiredField(hp.child("path")));
+      errs.push(...validatePortNumOrName(v.port, hp.child("port")));
+      const scheme = str(v.scheme);
+      if (scheme !== "HTTP" && scheme !== "HTTPS")
+        errs.push(notSupportedField(hp.child("scheme"), scheme, ["HTTP", "HTTPS"]));
+    } else if (kind === "tcpSocket") {
+      errs.push(...validatePortNumOrName(v.port, path.child("tcpSocket", "port")));
+    } else if (kind === "grpc") {
+      const port = num(v.port) ?? 0;
+      for (const m of isValidPortNum(port)) errs.push(invalidField(path.child("grpc", "port"), port, m));
+    } else if (kind === "sleep") {
+      // Not served by 1.28; left to the schema.
+    }
+  }
+  if (handlers === 0) errs.push(requiredField(path, "must specify a handler type"));
+  return errs;
+}
+
+function validateProbe(probe: unknown, path: FieldPath, liveness: boolean): FieldError[] {
+  if (!isObj(probe)) return [];
+  const errs: FieldError[] = validateHandler(probe, path, ["exec", "httpGet", "tcpSocket", "grpc"]);
+  for (const f of ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"]) {
+    errs.push(...validateNonnegativeField(num(probe[f]) ?? 0, path.child(f)));
+  }
+  const tgps = num(probe.terminationGracePeriodSeconds);
+  if (tgps !== undefined && tgps <= 0) {
+    errs.push(invalidField(path.child("terminationGracePeriodSeconds"), tgps, "must be greater than 0"));
+  }
+  if (liveness && (num(probe.successThreshold) ?? 1) !== 1) {
+    errs.push(invalidField(path.child("successThreshold"), probe.successThreshold, "must be 1"));
+  }
+  return errs;
+}
+
+function validateLifecycle(l: unknown, path: FieldPath): FieldError[] {
+  if (!isObj(l)) return [];
+  const errs: FieldError[] = [];
+  for (const hook of ["postStart", "preStop"]) {
+    const h = sub(l, hook);
+    if (h) errs.push(...validateHandler(h, path.child(hook), ["exec", "httpGet", "tcpSocket"]));
+  }
+  return errs;
+}
+
+const terminationMessagePolicies = ["File", "FallbackToLogsOnError"];
+
+/** validateContainerCommon: what every kind of container must satisfy. */
+function validateContainerCommon(c: Obj, volumes: Set<string>, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = str(c.name);
+  if (name === "") errs.push(requiredField(path.child("name")));
+  else for (const m of isDNS1123Label(name)) errs.push(invalidField(path.child("name"), name, m));
+  if (str(c.image) === "") errs.push(requiredField(path.child("image")));
+  const tmp = str(c.terminationMessagePolicy);
+  if (tmp === "") errs.push(requiredField(path.child("terminationMessagePolicy")));
+  else if (!terminationMessagePolicies.includes(tmp))
+    errs.push(notSupportedField(path.child("terminationMessagePolicy"), tmp, terminationMessagePolicies));
+  errs.push(...validateContainerPorts(c.ports, path.child("ports")));
+  errs.push(...validateEnv(c.env, path.child("env")));
+  errs.push(...validateEnvFrom(c.envFrom, path.child("envFrom")));
+  errs.push(...validateVolumeMounts(c.volumeMounts, volumes, path.child("volumeMounts")));
+  errs.push(...validatePullPolicy(str(c.imagePullPolicy), path.child("imagePullPolicy")));
+  errs.push(...validateResourceRequirements(c.resources, path.child("resources")));
+  return errs;
+}
+
+/** AccumulateUniqueHostPorts: the same host IP, protocol and port twice. */
+function checkHostPortConflicts(containers: Obj[], path: FieldPath, seen = new Set<string>()): FieldError[] {
+  const errs: FieldError[] = [];
+  containers.forEach((c, ci) => {
+    objs(c.ports).forEach((p, pi) => {
+      const port = num(p.hostPort) ?? 0;
+      if (port === 0) return;
+      const key = `${str(p.hostIP)}/${str(p.protocol)}/${port}`;
+      if (seen.has(key)) errs.push(duplicateField(path.index(ci).child("ports").index(pi).child("hostPort"), key));
+      else seen.add(key);
+    });
+  });
+  return errs;
+}
+
+function validateContainers(containers: unknown, volumes: Set<string>, path: FieldPath): FieldError[] {
+  const list = objs(containers);
+  if (list.length === 0) return [requiredField(path)];
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  list.forEach((c, i) => {
+    const ip = path.index(i);
+    errs.push(...validateContainerCommon(c, volumes, ip));
+    const name = str(c.name);
+    if (names.has(name)) errs.push(duplicateField(ip.child("name"), name));
+    else names.add(name);
+    errs.push(...validateLifecycle(c.lifecycle, ip.child("lifecycle")));
+    errs.push(...validateProbe(c.livenessProbe, ip.child("livenessProbe"), true));
+    errs.push(...validateProbe(c.readinessProbe, ip.child("readinessProbe"), false));
+    errs.push(...validateProbe(c.startupProbe, ip.child("startupProbe"), true));
+    if (c.restartPolicy !== undefined && c.restartPolicy !== null) {
+      errs.push(forbiddenField(ip.child("restartPolicy"), "may not be set for non-init containers"));
+    }
+  });
+  errs.push(...checkHostPortConflicts(list, path));
+  return errs;
+}
+
+function validateInitContainers(
+  containers: unknown,
+  regular: unknown,
+  volumes: Set<string>,
+  path: FieldPath,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set(objs(regular).map((c) => str(c.name)));
+  objs(containers).forEach((c, i) => {
+    const ip = path.index(i);
+    errs.push(...validateContainerCommon(c, volumes, ip));
+    if (c.restartPolicy !== undefined && c.restartPolicy !== null) {
+      // Sidecar containers are alpha (off) in 1.28.
+      errs.push(forbiddenField(ip.child("restartPolicy"), "may not be set for init containers"));
+    }
+    const name = str(c.name);
+    if (names.has(name)) errs.push(duplicateField(ip.child("name"), name));
+    else if (name !== "") names.add(name);
+    errs.push(...checkHostPortConflicts([c], path));
+    if (c.lifecycle) errs.push(forbiddenField(ip.child("lifecycle"), "may not be set for init containers"));
+    if (c.livenessProbe) errs.push(forbiddenField(ip.child("livenessProbe"), "may not be set for init containers"));
+    if (c.readinessProbe) errs.push(forbiddenField(ip.child("readinessProbe"), "may not be set for init containers"));
+    if (c.startupProbe) errs.push(forbiddenField(ip.child("startupProbe"), "may not be set for init containers"));
+  });
+  return errs;
+}
+
+/** The sources whose one required field kube checks, with that field. */
+const requiredSourceField: Record<string, string> = {
+  hostPath: "path",
+  secret: "secretName",
+  configMap: "name",
+  persistentVolumeClaim: "claimName",
+  nfs: "server",
+  gitRepo: "repository",
+};
+
+function validateVolumeSource(v: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  let count = 0;
+  for (const s of [
+    "emptyDir",
+    "hostPath",
+    "gitRepo",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "flocker",
+    "persistentVolumeClaim",
+    "rbd",
+    "cinder",
+    "cephfs",
+    "quobyte",
+    "downwardAPI",
+    "fc",
+    "flexVolume",
+    "configMap",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "storageos",
+    "projected",
+    "scaleIO",
+    "csi",
+    "ephemeral",
+  ]) {
+    const src = v[s];
+    if (src === undefined || src === null) continue;
+    if (count > 0) {
+      errs.push(forbiddenField(path.child(s), "may not specify more than 1 volume type"));
+      continue;
+    }
+    count++;
+    const req = requiredSourceField[s];
+    if (req && isObj(src)) {
+      const value = str(src[req]);
+      if (value === "") errs.push(requiredField(path.child(s, req)));
+      else if (s === "hostPath" && value.split("/").includes("..")) {
+        errs.push(invalidField(path.child(s, req), value, "must not contain '..'"));
+      }
+    }
+  }
+  if (count === 0) errs.push(requiredField(path, "must specify a volume type"));
+  return errs;
+}
+
+/** ValidateVolumes; returns the errors and the names of the volumes that passed. */
+function validateVolumes(volumes: unknown, path: FieldPath): { errs: FieldError[]; names: Set<string> } {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  objs(volumes).forEach((v, i) => {
+    const ip = path.index(i);
+    const el = validateVolumeSource(v, ip);
+    const name = str(v.name);
+    if (name === "") el.push(requiredField(ip.child("name")));
+    else for (const m of isDNS1123Label(name)) el.push(invalidField(ip.child("name"), name, m));
+    if (names.has(name)) el.push(duplicateField(ip.child("name"), name));
+    if (el.length === 0) names.add(name);
+    else errs.push(...el);
+  });
+  return { errs, names };
+}
+
+const restartPolicies = ["Always", "OnFailure", "Never"];
+const dnsPolicies = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+const taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/** ValidateTolerations. */
+export function validateTolerations(tolerations: unknown, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  objs(tolerations).forEach((t, i) => {
+    const ip = path.index(i);
+    const key = str(t.key);
+    const operator = str(t.operator);
+    if (key !== "") for (const m of isQualifiedName(key)) errs.push(invalidField(ip.child("key"), key, m));
+    if (key === "" && operator !== "Exists") {
+      errs.push(
+        invalidField(
+          ip.child("operator"),
+          operator,
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
+    }
+    const effect = str(t.effect);
+    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== "NoExecute") {
+      errs.push(invalidField(ip.child("effect"), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    }
+    switch (operator) {
+      case "Equal":
+      case "": {
+        const msgs = isValidLabelValue(str(t.value));
+        if (msgs.length > 0) errs.push(invalidField(ip.child("operator"), str(t.value), msgs.join(";")));
+        break;
+      }
+      case "Exists":
+        if (str(t.value) !== "")
+          errs.push(invalidField(ip.child("operator"), t, "value must be empty when `operator` is 'Exists'"));
+        break;
+      default:
+        errs.push(notSupportedField(ip.child("operator"), operator, ["Equal", "Exists"]));
+    }
+    if (effect !== "" && !taintEffects.includes(effect))
+      errs.push(notSupportedField(ip.child("effect"), effect, taintEffects));
+  });
+  return errs;
+}
+
+function validateDNSConfig(spec: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const policy = str(spec.dnsPolicy);
+  const config = sub(spec, "dnsConfig");
+  if (policy === "None" && !config) {
+    errs.push(requiredField(path, "must provide `dnsConfig` when `dnsPolicy` is None"));
+    return errs;
+  }
+  if (!config) return errs;
+  const nameservers = arr(config.nameservers);
+  if (policy === "None" && nameservers.length === 0) {
+    errs.push(
+      requiredField(path.child("nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None"),
+    );
+  }
+  if (nameservers.length > 3) {
+    errs.push(invalidField(path.child("nameservers"), nameservers, "must not have more than 3 nameservers"));
+  }
+  return errs;
+}
+
+/** ValidatePodSpec, in kube's order. */
+export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const { errs: volErrs, names } = validateVolumes(spec.volumes, path.child("volumes"));
+  errs.push(...volErrs);
+  errs.push(...validateContainers(spec.containers, names, path.child("containers")));
+  errs.push(...validateInitContainers(spec.initContainers, spec.containers, names, path.child("initContainers")));
+  const restartPolicy = str(spec.restartPolicy);
+  if (restartPolicy === "") errs.push(requiredField(path.child("restartPolicy")));
+  else if (!restartPolicies.includes(restartPolicy))
+    errs.push(notSupportedField(path.child("restartPolicy"), restartPolicy, restartPolicies));
+  const dnsPolicy = str(spec.dnsPolicy);
+  if (dnsPolicy === "") errs.push(requiredField(path.child("dnsPolicy")));
+  else if (!dnsPolicies.includes(dnsPolicy))
+    errs.push(notSupportedField(path.child("dnsPolicy"), dnsPolicy, dnsPolicies));
+  errs.push(...validateLabels(strMap(spec.nodeSelector), path.child("nodeSelector")));
+  errs.push(...validateDNSConfig(spec, path.child("dnsConfig")));
+  const sa = str(spec.serviceAccountName);
+  if (sa !== "")
+    for (const m of isDNS1123Subdomain(sa)) errs.push(invalidField(path.child("serviceAccountName"), sa, m));
+  const nodeName = str(spec.nodeName);
+  if (nodeName !== "")
+    for (const m of isDNS1123Subdomain(nodeName)) errs.push(invalidField(path.child("nodeName"), nodeName, m));
+  const ads = num(spec.activeDeadlineSeconds);
+  if (ads !== undefined && (ads < 1 || ads > MAX_INT32)) {
+    errs.push(invalidField(path.child("activeDeadlineSeconds"), ads, inclusiveRangeError(1, MAX_INT32)));
+  }
+  const hostname = str(spec.hostname);
+  if (hostname !== "")
+    for (const m of isDNS1123Label(hostname)) errs.push(invalidField(path.child("hostname"), hostname, m));
+  const subdomain = str(spec.subdomain);
+  if (subdomain !== "")
+    for (const m of isDNS1123Label(subdomain)) errs.push(invalidField(path.child("subdomain"), subdomain, m));
+  if (arr(spec.tolerations).length > 0) errs.push(...validateTolerations(spec.tolerations, path.child("tolerations")));
+  const pcn = str(spec.priorityClassName);
+  if (pcn !== "")
+    for (const m of isDNS1123Subdomain(pcn)) errs.push(invalidField(path.child("priorityClassName"), pcn, m));
+  const pp = spec.preemptionPolicy;
+  if (pp !== undefined && pp !== null && pp !== "PreemptLowerPriority" && pp !== "Never") {
+    errs.push(notSupportedField(path.child("preemptionPolicy"), pp, ["Never", "PreemptLowerPriority"]));
+  }
+  return errs;
+}
+
+/** ValidatePodSpecificAnnotations (the deletion-cost annotation; mirror pods need a node). */
+export function validatePodSpecificAnnotations(annotations: unknown, spec: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const a = strMap(annotations);
+  if (!a) return errs;
+  if (Object.hasOwn(a, "kubernetes.io/config.mirror") && str(spec.nodeName) === "") {
+    errs.push(
+      invalidField(
+        path.key("kubernetes.io/config.mirror"),
+        a["kubernetes.io/config.mirror"],
+        "must set spec.nodeName if mirror pod annotation is set",
+      ),
+    );
+  }
+  const cost = a["controller.kubernetes.io/pod-deletion-cost"];
+  if (cost !== undefined) {
+    const ok = /^[+-]?\d+$/.test(cost.trim()) && cost.trim() === cost;
+    const n = ok ? Number(cost) : Number.NaN;
+    if (!ok || n < -2147483648 || n > MAX_INT32) {
+      errs.push(invalidField(path.key("controller.kubernetes.io/pod-deletion-cost"), cost, "must be a 32bit integer"));
+    }
+  }
+  return errs;
+}
+
+/** ValidatePodTemplateSpec: note kube's paths "<template>.labels", not ".metadata.labels". */
+export function validatePodTemplateSpec(template: Obj | undefined, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const t = template ?? {};
+  const meta = sub(t, "metadata") ?? {};
+  const spec = sub(t, "spec") ?? {};
+  errs.push(...validateLabels(strMap(meta.labels), path.child("labels")));
+  errs.push(...validateAnnotations(strMap(meta.annotations), path.child("annotations")));
+  errs.push(...validatePodSpecificAnnotations(meta.annotations, spec, path.child("annotations")));
+  errs.push(...validatePodSpec(spec, path.child("spec")));
+  if (arr(spec.ephemeralContainers).length > 0) {
+    errs.push(
+      forbiddenField(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"),
+    );
+  }
+  return errs;
+}
+
+/** intstr ports of probes and services read as kube reads them. */
+export function portValue(v: unknown): number {
+  return intOrStringIntValue(v);
+}

@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { StatusError } from "@wharf/apimachinery";
+import { type ProcessServer, startBrain } from "@wharf/testing";
+import { EtcdStorage } from "../src/index.js";
+import { GenericStore } from "../src/registry/generic-store.js";
+import { ALL_VERBS, type ResourceDefinition } from "../src/registry/resource-definition.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read decoded JSON
+type J = any;
+
+const deployments: ResourceDefinition = {
+  group: "apps",
+  version: "v1",
+  kind: "Deployment",
+  listKind: "DeploymentList",
+  resource: "deployments",
+  singular: "deployment",
+  namespaced: true,
+  shortNames: ["deploy"],
+  categories: ["all"],
+  verbs: ALL_VERBS,
+  storagePath: "deployments",
+};
+
+const pods: ResourceDefinition = {
+  group: "",
+  version: "v1",
+  kind: "Pod",
+  listKind: "PodList",
+  resource: "pods",
+  singular: "pod",
+  namespaced: true,
+  shortNames: ["po"],
+  categories: ["all"],
+  verbs: ALL_VERBS,
+  storagePath: "pods",
+};
+
+async function rejects422(p: Promise<unknown>): Promise<J> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof StatusError, String(e));
+    const status = (e as StatusError).status as J;
+    assert.equal(status.code, 422);
+    assert.equal(status.reason, "Invalid");
+    return status;
+  }
+  assert.fail("expected a 422");
+}
+
+describe("built-in strategies through the generic store on brain", { timeout: 120_000 }, () => {
+  let server: ProcessServer | undefined;
+  let storage: EtcdStorage;
+  before(async () => {
+    server = await startBrain();
+    storage = EtcdStorage.connect([`http://${server.endpoint}`]);
+  });
+  after(async () => {
+    storage?.close();
+    await server?.stop();
+  });
+
+  it("a Deployment comes back defaulted and is stored that way", async () => {
+    const store = new GenericStore(deployments, storage, "/registry");
+    const created = await store.create("default", {
+      metadata: { name: "web" },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: { containers: [{ name: "nginx", image: "nginx:1.25" }] },
+        },
+      },
+    });
+    const spec = created.spec as J;
+    assert.equal(spec.replicas, 1);
+    assert.deepEqual(spec.strategy, {
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" },
+    });
+    assert.equal(spec.revisionHistoryLimit, 10);
+    assert.equal(spec.progressDeadlineSeconds, 600);
+    assert.equal(spec.template.spec.containers[0].imagePullPolicy, "IfNotPresent");
+    assert.equal(spec.template.spec.terminationGracePeriodSeconds, 30);
+    const read = await store.get("default", "web");
+    assert.deepEqual(read.spec, created.spec);
+
+    const changed = structuredClone(read);
+    (changed.spec as J).selector = { matchLabels: { app: "other" } };
+    (changed.spec as J).template.metadata.labels = { app: "other" };
+    const status = await rejects422(store.update("default", "web", changed));
+    assert.deepEqual(status.details.causes, [
+      {
+        reason: "FieldValueInvalid",
+        field: "spec.selector",
+        message:
+          'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+      },
+    ]);
+  });
+
+  it("a bad Deployment gets kube's 422 with its causes and is not stored", async () => {
+    const store = new GenericStore(deployments, storage, "/registry");
+    const status = await rejects422(
+      store.create("default", {
+        metadata: { name: "bad" },
+        spec: { template: { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c" }] } } },
+      }),
+    );
+    assert.deepEqual(status.details, {
+      name: "bad",
+      group: "apps",
+      kind: "Deployment",
+      causes: [
+        { reason: "FieldValueRequired", message: "Required value", field: "spec.selector" },
+        {
+          reason: "FieldValueInvalid",
+          message: 'Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
+          field: "spec.template.metadata.labels",
+        },
+        { reason: "FieldValueRequired", message: "Required value", field: "spec.template.spec.containers[0].image" },
+      ],
+    });
+    assert.equal(
+      status.message,
+      'Deployment.apps "bad" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`, spec.template.spec.containers[0].image: Required value]',
+    );
+    await assert.rejects(
+      store.get("default", "bad"),
+      (e: unknown) => e instanceof StatusError && e.status.code === 404,
+    );
+  });
+
+  it("a Pod is created with kube's defaults and refuses a forbidden update", async () => {
+    const store = new GenericStore(pods, storage, "/registry");
+    const created = await store.create("default", {
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "busybox" }] },
+    });
+    const spec = created.spec as J;
+    assert.equal(spec.restartPolicy, "Always");
+    assert.equal(spec.serviceAccountName, "default");
+    assert.equal(spec.containers[0].imagePullPolicy, "Always");
+    assert.equal(spec.tolerations.length, 2);
+    assert.equal((created.status as J).phase, "Pending");
+    const changed = structuredClone(created);
+    (changed.spec as J).restartPolicy = "Never";
+    const status = await rejects422(store.update("default", "p", changed));
+    assert.equal(status.details.causes.length, 1);
+    assert.equal(status.details.causes[0].field, "spec");
+    assert.equal(status.details.causes[0].reason, "FieldValueForbidden");
+    assert.match(
+      status.details.causes[0].message,
+      /^Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/,
+    );
+    const bad = await rejects422(store.create("default", { metadata: { name: "Bad_Name" }, spec: { containers: [] } }));
+    assert.deepEqual(
+      bad.details.causes.map((c: J) => [c.reason, c.field]),
+      [
+        ["FieldValueInvalid", "metadata.name"],
+        ["FieldValueRequired", "spec.containers"],
+      ],
+    );
+  });
+});
