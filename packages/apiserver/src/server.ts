@@ -6,7 +6,7 @@ import { selfSignedCertificate } from "@wharf/pki";
 import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
 import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
-import { builtinResources, namespaces } from "./registry/builtin-resources.js";
+import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
@@ -84,7 +84,7 @@ async function bootstrap(ns: GenericStore): Promise<void> {
 export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
   const storage = EtcdStorage.connect(o.etcdServers);
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
-  const stores = builtinResources.map((d) => new GenericStore(d, storage, prefix));
+  const stores = builtinResources.filter((d) => d.stored !== false).map((d) => new GenericStore(d, storage, prefix));
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
   await bootstrap(namespaceStore);
   const lifecycle = new NamespaceLifecycle(
@@ -101,6 +101,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const handler = apiHandler({
     authenticate: (req) => authenticate(req, auth),
     stores,
+    resources: builtinResources,
+    groups: API_GROUPS,
+    // TokenReview answers with the same token authenticator requests go through.
+    reviewToken: (token) =>
+      authenticate({ headers: { authorization: `Bearer ${token}` } } as unknown as Parameters<typeof authenticate>[0], {
+        ...auth,
+        clientCertificates: false,
+        anonymous: false,
+      }),
     lifecycle,
     version: KUBERNETES_VERSION,
     ready: async () => {

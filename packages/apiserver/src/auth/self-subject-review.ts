@@ -6,34 +6,15 @@ export function selfSubjectReview(user: UserInfo): Record<string, unknown> {
     kind: "SelfSubjectReview",
     apiVersion: "authentication.k8s.io/v1",
     metadata: { creationTimestamp: null },
-    status: {
-      userInfo: {
-        username: user.username,
-        ...(user.uid ? { uid: user.uid } : {}),
-        ...(user.groups.length > 0 ? { groups: user.groups } : {}),
-      },
-    },
+    status: { userInfo: userInfoOf(user) },
   };
 }
 
-/** The authentication.k8s.io group as discovery lists it. */
-export const authenticationGroup = {
-  name: "authentication.k8s.io",
-  versions: [{ groupVersion: "authentication.k8s.io/v1", version: "v1" }],
-  preferredVersion: { groupVersion: "authentication.k8s.io/v1", version: "v1" },
-};
-
-export const authenticationResources = {
-  kind: "APIResourceList",
-  apiVersion: "v1",
-  groupVersion: "authentication.k8s.io/v1",
-  resources: [
-    {
-      name: "selfsubjectreviews",
-      singularName: "selfsubjectreview",
-      namespaced: false,
-      kind: "SelfSubjectReview",
-      verbs: ["create"],
-    },
-  ],
-};
+/** authentication.k8s.io/v1 UserInfo as kube serializes it (empty fields omitted). */
+export function userInfoOf(user: UserInfo): Record<string, unknown> {
+  return {
+    username: user.username,
+    ...(user.uid ? { uid: user.uid } : {}),
+    ...(user.groups.length > 0 ? { groups: user.groups } : {}),
+  };
+}

@@ -14,11 +14,14 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from "@wharf/apimachinery";
-import { authenticationGroup, authenticationResources, selfSubjectReview } from "../auth/self-subject-review.js";
 import type { UserInfo } from "../auth/user-info.js";
-import type { GenericStore, KubeObject, ListQuery } from "../registry/generic-store.js";
+import type { GenericStore, KubeObject, ListQuery, UpdateMode } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
+import { type ResourceDefinition, servedSubresource } from "../registry/resource-definition.js";
+import { applyApproval } from "../registry/resources/certificates.js";
+import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
+import { bindPod, review, scaleMerge, toScale } from "./subresources.js";
 import { toTable, wantsTable } from "./table.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -31,6 +34,12 @@ export interface ApiHandlerOptions {
   /** Who is calling; undefined answers 401. */
   authenticate(req: Req): UserInfo | undefined;
   stores: GenericStore[];
+  /** Every served resource, stored or not (reviews, bindings); the stores' definitions unless given. */
+  resources?: ResourceDefinition[];
+  /** The API groups under /apis in kube's order, preferred version first. */
+  groups: ApiGroupInfo[];
+  /** Authenticates a bearer token for TokenReview. */
+  reviewToken?(token: string): UserInfo | undefined;
   /** Creates only in existing, non-terminating namespaces; namespace deletion through termination. */
   lifecycle: NamespaceLifecycle;
   version: Record<string, string>;
@@ -70,74 +79,76 @@ async function readBody(req: Req): Promise<unknown> {
 }
 
 interface Route {
-  store: GenericStore;
+  def: ResourceDefinition;
+  /** Undefined for create-only resources that are never stored. */
+  store?: GenericStore;
   namespace?: string;
   name?: string;
+  subresource?: string;
 }
 
+const pathOf = (d: ResourceDefinition) => `${d.group === "" ? "/api" : `/apis/${d.group}`}/${d.version}/${d.resource}`;
+
 /**
- * The REST endpoints of the registry's resources plus discovery, health and
- * version: a thin adapter from HTTP to GenericStore.
+ * The REST endpoints of the registry's resources and their subresources,
+ * plus discovery, health and version: a thin adapter from HTTP to
+ * GenericStore.
  */
 export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
-  const byPath = new Map<string, GenericStore>();
-  for (const s of o.stores)
-    byPath.set(`${s.def.group === "" ? "/api" : `/apis/${s.def.group}`}/${s.def.version}/${s.def.resource}`, s);
+  const byPath = new Map<string, { def: ResourceDefinition; store?: GenericStore }>();
+  for (const def of o.resources ?? o.stores.map((s) => s.def)) byPath.set(pathOf(def), { def });
+  for (const s of o.stores) byPath.set(pathOf(s.def), { def: s.def, store: s });
+  const discovery = new Discovery(
+    [...byPath.values()].map((e) => e.def),
+    o.groups,
+  );
 
   const route = (path: string): Route | undefined => {
     const m = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/(.*)$/.exec(path);
     if (!m) return undefined;
     const base = m[1]!;
     const parts = m[2]!.split("/").filter((p) => p !== "");
-    // /namespaces/{ns}/{resource}[/{name}] for namespaced resources.
+    // /namespaces/{ns}/{resource}[/{name}[/{subresource}]] for namespaced resources.
     if (parts[0] === "namespaces" && parts.length >= 3) {
-      const store = byPath.get(`${base}/${parts[2]}`);
-      if (store?.def.namespaced && parts.length <= 4) return { store, namespace: parts[1], name: parts[3] };
+      const e = byPath.get(`${base}/${parts[2]}`);
+      if (e?.def.namespaced && parts.length <= 5) {
+        return { ...e, namespace: parts[1], name: parts[3], subresource: parts[4] };
+      }
     }
-    const store = byPath.get(`${base}/${parts[0]}`);
-    if (store && parts.length <= 2) return { store, name: parts[1] };
+    // /{resource}[/{name}[/{subresource}]]: cluster-scoped resources, and lists across namespaces.
+    const e = byPath.get(`${base}/${parts[0]}`);
+    if (e && parts.length <= 3 && (parts.length === 1 || !e.def.namespaced)) {
+      return { ...e, name: parts[1], subresource: parts[2] };
+    }
     return undefined;
   };
 
-  const discovery = (path: string, res: Res): boolean => {
-    if (path === "/api") {
-      writeJson(res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] });
-      return true;
-    }
-    if (path === "/apis") {
-      writeJson(res, 200, { kind: "APIGroupList", apiVersion: "v1", groups: [authenticationGroup] });
-      return true;
-    }
-    if (path === "/apis/authentication.k8s.io") {
-      writeJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...authenticationGroup });
-      return true;
-    }
-    if (path === "/apis/authentication.k8s.io/v1") {
-      writeJson(res, 200, authenticationResources);
-      return true;
-    }
-    if (path === "/api/v1") {
-      writeJson(res, 200, {
-        kind: "APIResourceList",
-        groupVersion: "v1",
-        resources: o.stores
-          .filter((s) => s.def.group === "")
-          .map((s) => ({
-            name: s.def.resource,
-            singularName: s.def.singular,
-            namespaced: s.def.namespaced,
-            kind: s.def.kind,
-            verbs: s.def.verbs,
-            ...(s.def.shortNames.length > 0 ? { shortNames: s.def.shortNames } : {}),
-          })),
-      });
+  const serveDiscovery = (path: string, accept: string, res: Res): boolean => {
+    if (path === "/api" || path === "/apis") {
+      const version = wantsAggregated(accept);
+      if (version) {
+        const text = JSON.stringify(discovery.aggregated(path, version));
+        res.writeHead(200, { ...aggregatedHeaders(version, text), "content-length": Buffer.byteLength(text) });
+        res.end(text);
+        return true;
+      }
+      writeJson(res, 200, path === "/api" ? discovery.apiVersions() : discovery.groupList());
       return true;
     }
     if (path === "/version") {
       writeJson(res, 200, o.version);
       return true;
     }
-    return false;
+    const m = /^\/api\/(v1)$|^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    if (!m) return false;
+    const doc = m[1]
+      ? discovery.resourceList("", m[1])
+      : m[3] === undefined
+        ? discovery.group(m[2]!)
+        : discovery.resourceList(m[2]!, m[3]);
+    if (!doc) return false;
+    writeJson(res, 200, doc);
+    return true;
   };
 
   return (req, res) => {
@@ -148,15 +159,6 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
         // Authorization allows every authenticated user for now (RBAC comes with a later step).
         const user = o.authenticate(req);
         if (!user) throw unauthorized();
-        if (path === "/apis/authentication.k8s.io/v1/selfsubjectreviews") {
-          if (req.method !== "POST")
-            throw methodNotSupported(
-              { group: "authentication.k8s.io", resource: "selfsubjectreviews" },
-              String(req.method).toLowerCase(),
-            );
-          await readBody(req);
-          return writeJson(res, 201, selfSubjectReview(user));
-        }
         if (["/healthz", "/livez", "/readyz"].includes(path)) {
           const ok = path === "/livez" || (await o.ready());
           const verbose = url.searchParams.has("verbose");
@@ -171,13 +173,15 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
           );
           return;
         }
-        if (req.method === "GET" && discovery(path, res)) return;
+        if (req.method === "GET" && serveDiscovery(path, String(req.headers.accept ?? ""), res)) return;
         const r = route(path);
         if (!r)
           throw notFound({ group: "", resource: "" }, "").withMessage(
             "the server could not find the requested resource",
           );
-        if (req.method === "DELETE" && r.store.def.resource === "namespaces" && r.store.def.group === "" && r.name) {
+        if (!r.store) return await serveCreateOnly(r, req, res, user, o);
+        if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
+        if (req.method === "DELETE" && r.def.resource === "namespaces" && r.def.group === "" && r.name) {
           return writeJson(res, 200, await o.lifecycle.delete(r.name));
         }
         await serveResource(r, req, res, url, o.lifecycle);
@@ -189,17 +193,120 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
   };
 }
 
+const qualified = (d: ResourceDefinition, sub?: string) => ({
+  group: d.group,
+  resource: sub ? `${d.resource}/${sub}` : d.resource,
+});
+
+/** POST on a resource that is answered, not stored: the reviews and core/v1 bindings. */
+async function serveCreateOnly(r: Route, req: Req, res: Res, user: UserInfo, o: ApiHandlerOptions): Promise<void> {
+  if (req.method !== "POST" || r.name !== undefined) {
+    throw methodNotSupported(qualified(r.def), String(req.method).toLowerCase());
+  }
+  const body = (await readBody(req)) as KubeObject;
+  if (r.def.group === "" && r.def.resource === "bindings") {
+    const pods = o.stores.find((s) => s.def.group === "" && s.def.resource === "pods")!;
+    const dryRun = new URL(req.url ?? "/", "http://x").searchParams.getAll("dryRun").includes("All");
+    return writeJson(res, 201, await bindPod(pods, r.namespace ?? "", undefined, body, dryRun));
+  }
+  const answer = review(r.def, body, {
+    user,
+    namespace: r.namespace,
+    reviewToken: (t) => o.reviewToken?.(t),
+  });
+  writeJson(res, 201, answer);
+}
+
+/** Applies a PATCH body of the request's patch type to `current`. */
+async function patched(req: Req, current: KubeObject): Promise<{ next: KubeObject; patch: unknown }> {
+  const type = String(req.headers["content-type"] ?? "");
+  const patch = await readBody(req);
+  let next: KubeObject;
+  if (type.startsWith("application/json-patch+json")) next = applyJsonPatch(current, patch) as KubeObject;
+  else if (
+    type.startsWith("application/merge-patch+json") ||
+    type.startsWith("application/strategic-merge-patch+json")
+  ) {
+    next = applyMergePatch(current, patch) as KubeObject;
+  } else throw unsupportedMediaType();
+  // The patch was computed against `current`: write only if the object is still at that version.
+  const meta = { ...(next.metadata ?? {}) };
+  if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) {
+    meta.resourceVersion = (current.metadata as { resourceVersion: string }).resourceVersion;
+  }
+  return { next: { ...next, metadata: meta }, patch };
+}
+
+/**
+ * status, scale, approval, ephemeralcontainers and finalize (GET, PUT,
+ * PATCH as kube lists them) and pods/binding (POST).
+ */
+async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise<void> {
+  const store = r.store!;
+  const sub = r.subresource!;
+  const spec = r.name === undefined ? undefined : servedSubresource(r.def, sub);
+  if (!spec)
+    throw notFound({ group: "", resource: "" }, "").withMessage("the server could not find the requested resource");
+  const verb = { GET: "get", PUT: "update", PATCH: "patch", POST: "create" }[String(req.method)] ?? "";
+  if (!spec.verbs.includes(verb)) throw methodNotSupported(qualified(r.def, sub), String(req.method).toLowerCase());
+  const dryRun = url.searchParams.getAll("dryRun").includes("All");
+  const name = r.name!;
+  if (sub === "binding") {
+    return writeJson(res, 201, await bindPod(store, r.namespace!, name, (await readBody(req)) as KubeObject, dryRun));
+  }
+  if (sub === "scale") {
+    const current = toScale(r.def, await store.get(r.namespace, name));
+    if (verb === "get") return writeJson(res, 200, current);
+    const scale = verb === "update" ? ((await readBody(req)) as KubeObject) : (await patched(req, current)).next;
+    const merge = scaleMerge(scale);
+    const meta = (scale.metadata ?? {}) as { name?: string; resourceVersion?: string };
+    const updated = await store.write(
+      r.namespace,
+      name,
+      { metadata: { name: meta.name ?? name, resourceVersion: meta.resourceVersion } },
+      (_req, stored) => merge(stored),
+      dryRun,
+      true,
+    );
+    return writeJson(res, 200, toScale(r.def, updated));
+  }
+  // The rest are views of the whole object that write part of it.
+  const mode: UpdateMode =
+    sub === "status"
+      ? "status"
+      : sub === "approval"
+        ? applyApproval
+        : sub === "finalize"
+          ? (next, stored) => ({ ...next, status: stored.status })
+          : // ephemeralcontainers: only spec.ephemeralContainers comes from the request.
+            (next, stored) => ({
+              ...stored,
+              metadata: next.metadata,
+              spec: {
+                ...((stored.spec as object) ?? {}),
+                ephemeralContainers: (next.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers,
+              },
+            });
+  if (verb === "get") return writeJson(res, 200, await store.get(r.namespace, name));
+  const body =
+    verb === "update"
+      ? ((await readBody(req)) as KubeObject)
+      : (await patched(req, await store.get(r.namespace, name))).next;
+  writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun));
+}
+
 async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: NamespaceLifecycle): Promise<void> {
-  const { store } = r;
+  const store = r.store!;
   const q = url.searchParams;
   const dryRun = q.getAll("dryRun").includes("All");
   const accept = String(req.headers.accept ?? "");
   if (accept !== "" && !/application\/json|\*\/\*|application\/\*/.test(accept)) throw notAcceptable();
   switch (req.method) {
     case "GET": {
+      const table = { includeObject: q.get("includeObject"), accept };
       if (r.name !== undefined) {
         const obj = await store.get(r.namespace, r.name);
-        return writeJson(res, 200, wantsTable(accept) ? toTable(store.def, { items: [obj], metadata: {} }) : obj);
+        return writeJson(res, 200, wantsTable(accept) ? toTable(store.def, obj, table) : obj);
       }
       const query: ListQuery = {
         namespace: r.namespace,
@@ -209,9 +316,13 @@ async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: 
         continueToken: q.get("continue") ?? undefined,
         resourceVersion: q.get("resourceVersion") ?? undefined,
       };
-      if (q.get("watch") === "true" || q.get("watch") === "1") return watch(store, query, req, res, q);
+      if (q.get("watch") === "true" || q.get("watch") === "1") {
+        // A watch answers 200 before its first event: refuse bad selectors first.
+        store.checkFieldSelector(query);
+        return watch(store, query, req, res, q);
+      }
       const list = await store.list(query);
-      return writeJson(res, 200, wantsTable(accept) ? toTable(store.def, list) : list);
+      return writeJson(res, 200, wantsTable(accept) ? toTable(store.def, list, table) : list);
     }
     case "POST": {
       if (r.name !== undefined) throw methodNotSupported(store.qualified, "create");
@@ -228,23 +339,8 @@ async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: 
     }
     case "PATCH": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "patch");
-      const type = String(req.headers["content-type"] ?? "");
-      const patch = await readBody(req);
-      const current = await store.get(r.namespace, r.name);
-      let next: KubeObject;
-      if (type.startsWith("application/json-patch+json")) next = applyJsonPatch(current, patch) as KubeObject;
-      else if (
-        type.startsWith("application/merge-patch+json") ||
-        type.startsWith("application/strategic-merge-patch+json")
-      ) {
-        next = applyMergePatch(current, patch) as KubeObject;
-      } else throw unsupportedMediaType();
-      // The patch was computed against `current`: write only if the object is still at that version.
-      const meta = { ...(next.metadata ?? {}) };
-      if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) {
-        meta.resourceVersion = (current.metadata as { resourceVersion: string }).resourceVersion;
-      }
-      return writeJson(res, 200, await store.update(r.namespace, r.name, { ...next, metadata: meta }, dryRun));
+      const { next } = await patched(req, await store.get(r.namespace, r.name));
+      return writeJson(res, 200, await store.update(r.namespace, r.name, next, dryRun));
     }
     case "DELETE": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "deletecollection");

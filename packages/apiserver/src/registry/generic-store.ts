@@ -16,7 +16,7 @@ import {
   validateObjectMeta,
 } from "@wharf/apimachinery";
 import { type Storage, StorageError, type StorageEvent, type WatchHandle } from "../storage/storage.js";
-import { apiVersionOf, type ResourceDefinition } from "./resource-definition.js";
+import { apiVersionOf, type ResourceDefinition, servedSubresource } from "./resource-definition.js";
 import { builtinStrategies, strategyKey } from "./strategies/index.js";
 import type { KindStrategy, KubeObject, ObjectMeta } from "./strategy.js";
 
@@ -30,6 +30,14 @@ export interface ListQuery {
   continueToken?: string;
   resourceVersion?: string;
 }
+
+/**
+ * Which part of an object an update may change: "main" (all but status, for
+ * kinds with a status subresource), "status" (only status), "internal" (all;
+ * the server's own writes such as namespace termination), or a function
+ * merging the request into the stored object (scale, binding, approval…).
+ */
+export type UpdateMode = "main" | "status" | "internal" | ((next: KubeObject, stored: KubeObject) => KubeObject);
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -45,6 +53,8 @@ export interface WatchEvent {
 export class GenericStore {
   readonly qualified: { group: string; resource: string };
   private readonly strategy: KindStrategy;
+  /** Whether writes to the main resource leave status alone (kinds with a status subresource). */
+  private readonly hasStatus: boolean;
 
   constructor(
     readonly def: ResourceDefinition,
@@ -53,11 +63,46 @@ export class GenericStore {
   ) {
     this.qualified = { group: def.group, resource: def.resource };
     this.strategy = def.strategy ?? builtinStrategies.get(strategyKey(def.group, def.kind)) ?? {};
+    this.hasStatus = servedSubresource(def, "status") !== undefined;
+  }
+
+  /** The served shape of a stored object (events.k8s.io and autoscaling/v1 are kept in another version's shape). */
+  private decode(stored: KubeObject): KubeObject {
+    return this.def.conversion ? this.def.conversion.fromStorage(stored) : stored;
+  }
+
+  /** The stored shape of a served object. */
+  private encode(obj: KubeObject): KubeObject {
+    const c = this.def.conversion;
+    return c ? { ...c.toStorage(obj), apiVersion: c.storageApiVersion } : obj;
+  }
+
+  /**
+   * Whether an update changes what metadata.generation counts: every field
+   * but metadata and status (and labels for kinds that count them).
+   */
+  private specChanged(next: KubeObject, old: KubeObject): boolean {
+    const strip = ({ metadata, status: _s, apiVersion: _a, kind: _k, ...rest }: KubeObject) => ({
+      rest,
+      labels: this.def.generation === "labels" ? ((metadata as ObjectMeta | undefined)?.labels ?? {}) : undefined,
+    });
+    return !isDeepStrictEqual(strip(next), strip(old));
+  }
+
+  /** kube answers a selector on a field the kind does not index with 400 before reading anything. */
+  checkFieldSelector(q: ListQuery): void {
+    const metaFields = this.def.metadataFields ?? ["metadata.name", "metadata.namespace"];
+    for (const t of q.fieldSelector?.terms ?? []) {
+      if (!metaFields.includes(t.field) && !Object.hasOwn(this.def.fieldSelectors ?? {}, t.field)) {
+        throw badRequest(`field label not supported: ${t.field}`);
+      }
+    }
   }
 
   /** Defaults `obj` in place and throws kube's 422 when it (or its change from `old`) is invalid. */
-  private admit(obj: KubeObject, old?: KubeObject): void {
+  private admit(obj: KubeObject, old?: KubeObject, validate = true): void {
     this.strategy.default?.(obj);
+    if (!validate) return;
     const meta = obj.metadata as ObjectMeta;
     const errors = validateObjectMeta(meta, {
       namespaced: this.def.namespaced,
@@ -76,6 +121,11 @@ export class GenericStore {
 
   key(namespace: string | undefined, name: string): string {
     return this.def.namespaced ? `${this.keyPrefix()}${namespace}/${name}` : `${this.keyPrefix()}${name}`;
+  }
+
+  /** A stored object as served: decoded, with its resourceVersion. */
+  private served(stored: KubeObject, rv: number): KubeObject {
+    return this.withVersion(this.decode(stored), rv);
   }
 
   private withVersion(obj: KubeObject, rv: number): KubeObject {
@@ -97,8 +147,12 @@ export class GenericStore {
 
   async create(namespace: string | undefined, input: KubeObject, dryRun = false): Promise<KubeObject> {
     this.checkKind(input);
-    const obj = (this.def.prepareForCreate?.(input) ?? input) as KubeObject;
+    // Create cannot set status on kinds with a status subresource (their strategies' PrepareForCreate).
+    const cleared =
+      this.hasStatus && this.def.resetStatusOnCreate !== false ? { ...input, status: {} } : (input as KubeObject);
+    const obj = (this.def.prepareForCreate?.(cleared) ?? cleared) as KubeObject;
     const meta: ObjectMeta = { ...(obj.metadata ?? {}) };
+    if (this.def.generation) meta.generation = 1;
     if (this.def.namespaced) {
       if (meta.namespace && meta.namespace !== namespace) {
         throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
@@ -117,8 +171,8 @@ export class GenericStore {
     this.admit(toStore);
     if (dryRun) return this.withVersion(toStore, 0);
     try {
-      const v = await this.storage.create(this.key(namespace, filled.name!), toStore);
-      return this.withVersion(v.object, v.resourceVersion);
+      const v = await this.storage.create(this.key(namespace, filled.name!), this.encode(toStore));
+      return this.served(v.object, v.resourceVersion);
     } catch (e) {
       throw this.mapError(e, filled.name!);
     }
@@ -132,12 +186,13 @@ export class GenericStore {
       throw this.mapError(e, name);
     }
     if (!v) throw notFound(this.qualified, name);
-    return this.withVersion(v.object as KubeObject, v.resourceVersion);
+    return this.served(v.object as KubeObject, v.resourceVersion);
   }
 
   /**
    * Replaces an object. deletionTimestamp is the server's: a client cannot set
-   * or clear it; `internal` updates (namespace termination) may set it.
+   * or clear it; `internal` updates (namespace termination) may set it, and
+   * may change status on the main resource.
    */
   async update(
     namespace: string | undefined,
@@ -146,8 +201,38 @@ export class GenericStore {
     dryRun = false,
     internal = false,
   ): Promise<KubeObject> {
-    this.checkKind(obj);
-    const meta = obj.metadata ?? {};
+    return this.write(namespace, name, obj, internal ? "internal" : "main", dryRun);
+  }
+
+  /** PUT on /status: only status changes; never generation. */
+  async updateStatus(
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    dryRun = false,
+  ): Promise<KubeObject> {
+    return this.write(namespace, name, obj, "status", dryRun);
+  }
+
+  /**
+   * The one update path: `obj` is the request (its metadata.resourceVersion,
+   * if any, is the precondition), `mode` says which parts of it are taken.
+   */
+  async write(
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    mode: UpdateMode,
+    dryRun = false,
+    /**
+     * Whether the kind's validation runs: on main-resource writes and scale,
+     * as kube's update strategy; /status, binding, finalize and approval
+     * have their own kube strategies that do not re-validate the spec.
+     */
+    validate = mode === "main" || mode === "internal",
+  ): Promise<KubeObject> {
+    if (typeof mode !== "function") this.checkKind(obj);
+    const meta = (obj.metadata ?? {}) as ObjectMeta;
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
@@ -159,33 +244,52 @@ export class GenericStore {
       const v = await this.storage.guaranteedUpdate<KubeObject>(
         this.key(namespace, name),
         (current) => {
-          const cur = current!.object;
+          const cur = this.decode(current!.object);
           const curMeta = (cur.metadata ?? {}) as ObjectMeta;
+          // A merging mode builds on the stored object; the others on the request.
+          const next: KubeObject =
+            typeof mode === "function"
+              ? mode(structuredClone(obj), structuredClone(cur))
+              : (structuredClone({ ...obj, apiVersion: apiVersionOf(this.def), kind: this.def.kind }) as KubeObject);
           // Fields the server owns survive an update that omits them.
-          const next: KubeObject = structuredClone({
-            ...obj,
-            apiVersion: apiVersionOf(this.def),
-            kind: this.def.kind,
-            metadata: {
-              ...meta,
-              name,
-              namespace: this.def.namespaced ? namespace : undefined,
-              uid: curMeta.uid,
-              creationTimestamp: curMeta.creationTimestamp,
-            },
-          }) as KubeObject;
-          const nextMeta = next.metadata as ObjectMeta;
+          const nextMeta: ObjectMeta = {
+            ...(next.metadata ?? {}),
+            name,
+            namespace: this.def.namespaced ? namespace : undefined,
+            uid: curMeta.uid,
+            creationTimestamp: curMeta.creationTimestamp,
+          };
+          next.metadata = nextMeta;
           delete nextMeta.resourceVersion;
           if (nextMeta.namespace === undefined) delete nextMeta.namespace;
           if (curMeta.deletionTimestamp) nextMeta.deletionTimestamp = curMeta.deletionTimestamp;
-          else if (!internal) delete nextMeta.deletionTimestamp;
-          this.admit(next, cur);
+          else if (mode !== "internal") delete nextMeta.deletionTimestamp;
+          // Requests cannot set generation (rest.BeforeUpdate); the kind's rule below may bump it.
+          if (curMeta.generation === undefined) delete nextMeta.generation;
+          else nextMeta.generation = curMeta.generation;
+          if (mode === "main") {
+            if (this.hasStatus) {
+              if (cur.status === undefined) delete next.status;
+              else next.status = structuredClone(cur.status);
+            }
+            this.def.prepareForUpdate?.(next, cur);
+          } else if (mode === "status") {
+            // Everything but metadata and status stays as stored.
+            const own = ["apiVersion", "kind", "metadata", "status"];
+            for (const k of Object.keys(next)) if (!own.includes(k)) delete next[k];
+            for (const [k, val] of Object.entries(cur)) if (!own.includes(k)) next[k] = structuredClone(val);
+            this.def.prepareForStatusUpdate?.(next, cur);
+          }
+          if (this.def.generation && mode !== "status" && this.specChanged(next, cur)) {
+            (next.metadata as ObjectMeta).generation = (curMeta.generation ?? 0) + 1;
+          }
+          this.admit(next, cur, validate);
           if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
-          return isDeepStrictEqual(next, cur) ? cur : next;
+          return isDeepStrictEqual(next, cur) ? current!.object : this.encode(next);
         },
         { expectedResourceVersion: expected },
       );
-      return this.withVersion(v.object, v.resourceVersion);
+      return this.served(v.object, v.resourceVersion);
     } catch (e) {
       if (e instanceof DryRunResult) return this.withVersion(e.object, e.resourceVersion);
       throw this.mapError(e, name);
@@ -195,25 +299,27 @@ export class GenericStore {
   async delete(namespace: string | undefined, name: string, expectedResourceVersion?: number): Promise<KubeObject> {
     try {
       const v = await this.storage.delete<KubeObject>(this.key(namespace, name), { expectedResourceVersion });
-      return this.withVersion(v.object, v.resourceVersion);
+      return this.served(v.object, v.resourceVersion);
     } catch (e) {
       throw this.mapError(e, name);
     }
   }
 
+  /** `obj` is a served (decoded) object. */
   private matches(obj: KubeObject, q: ListQuery): boolean {
     const meta = (obj.metadata ?? {}) as ObjectMeta;
     if (q.labelSelector && !q.labelSelector.matches(meta.labels ?? {})) return false;
     if (q.fieldSelector) {
       const fields: Record<string, string> = { "metadata.name": meta.name ?? "" };
       if (this.def.namespaced) fields["metadata.namespace"] = meta.namespace ?? "";
-      Object.assign(fields, this.def.selectableFields?.(obj) ?? {});
+      for (const [field, read] of Object.entries(this.def.fieldSelectors ?? {})) fields[field] = read(obj);
       if (!q.fieldSelector.matches(fields)) return false;
     }
     return true;
   }
 
   async list(q: ListQuery): Promise<KubeObject> {
+    this.checkFieldSelector(q);
     const prefix = this.keyPrefix(q.namespace);
     let startAfterKey: string | undefined;
     let revision = 0;
@@ -243,7 +349,8 @@ export class GenericStore {
         listRev = page.revision;
         for (const it of page.items) {
           lastKey = it.key;
-          if (this.matches(it.object, q)) items.push(this.withVersion(it.object, it.resourceVersion));
+          const obj = this.decode(it.object);
+          if (this.matches(obj, q)) items.push(this.withVersion(obj, it.resourceVersion));
         }
         more = page.more;
         remaining = page.remaining;
@@ -272,6 +379,7 @@ export class GenericStore {
    * those that start matching as ADDED, as kube-apiserver's watch cache does.
    */
   async watch(q: ListQuery, send: (e: WatchEvent) => void, onEnd: (e?: StatusError) => void): Promise<WatchHandle> {
+    this.checkFieldSelector(q);
     let from: number;
     if (!q.resourceVersion || q.resourceVersion === "0") {
       const initial = await this.list({ ...q, limit: 0, continueToken: undefined, resourceVersion: undefined });
@@ -283,16 +391,18 @@ export class GenericStore {
     }
     return this.storage.watch<KubeObject>(this.keyPrefix(q.namespace), from, {
       onEvent: (e: StorageEvent<KubeObject>) => {
-        const now = e.type !== "DELETED" && this.matches(e.object, q);
-        const before = e.previous !== undefined && this.matches(e.previous, q);
-        const obj = this.withVersion(e.object, e.resourceVersion);
+        const object = this.decode(e.object);
+        const previous = e.previous === undefined ? undefined : this.decode(e.previous);
+        const now = e.type !== "DELETED" && this.matches(object, q);
+        const before = previous !== undefined && this.matches(previous, q);
+        const obj = this.withVersion(object, e.resourceVersion);
         if (e.type === "ADDED") {
           if (now) send({ type: "ADDED", object: obj });
         } else if (e.type === "MODIFIED") {
           if (now && before) send({ type: "MODIFIED", object: obj });
           else if (now) send({ type: "ADDED", object: obj });
           else if (before) send({ type: "DELETED", object: obj });
-        } else if (before || (e.previous === undefined && this.matches(e.object, q))) {
+        } else if (before || (previous === undefined && this.matches(object, q))) {
           send({ type: "DELETED", object: obj });
         }
       },
