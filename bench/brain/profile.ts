@@ -6,7 +6,7 @@
 // Chrome DevTools and its path printed.
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,7 +59,9 @@ brain.kill("SIGTERM");
 await exited;
 console.log(out.trim());
 
-const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+// The main thread's profile (thread 0); tsx's loader thread writes another.
+rmSync(join(dir, "data"), { recursive: true, force: true });
+const file = readdirSync(dir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f));
 if (!file) throw new Error(`no profile written in ${dir}`);
 const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
   nodes: ProfileNode[];

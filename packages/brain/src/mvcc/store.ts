@@ -291,14 +291,17 @@ export class MvccStore {
     const stop = unbounded ? "" : end.toString("latin1");
     if (!unbounded && start >= stop) return 0;
     let n = 0;
-    const pair: [string, KeyIndex] = ["", undefined as unknown as KeyIndex];
-    for (const e of this.tree.entries(start, pair as unknown as (string | KeyIndex)[])) {
-      if (!unbounded && e[0] >= stop) break;
-      const ki = e[1];
+    // forRange's callback walk is several times faster than entries()'s iterator; counts walk whole ranges.
+    const visit = (_k: string, ki: KeyIndex) => {
       const i = ki.visibleAt(rev);
-      if (i < 0) continue;
+      if (i < 0) return;
       n++;
       fn(ki, i);
+    };
+    if (!unbounded) this.tree.forRange(start, stop, false, visit);
+    else {
+      const last = this.tree.maxKey();
+      if (last !== undefined && start <= last) this.tree.forRange(start, last, true, visit);
     }
     return n;
   }
