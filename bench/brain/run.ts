@@ -151,7 +151,13 @@ async function main(): Promise<void> {
       const m: Partial<Record<Name, Measurement>> = {};
       for (const name of order) {
         progress(`${w.name}: ${name}`);
-        m[name] = await measure(binary, servers[name], w);
+        try {
+          m[name] = await measure(binary, servers[name], w);
+        } catch (e) {
+          // One failed workload must not cost the rest of a long run: report it and go on.
+          issues.push(`${w.name}: ${name}: ${(e as Error).message.split("\n")[0]}`);
+          return;
+        }
         issues.push(...problems(m[name]!).map((x) => `${w.name}: ${x}`));
       }
       into.push({ name: w.name, group: w.group, bar: w.bar, etcd: m.etcd!, brain: m.brain! });
@@ -163,9 +169,13 @@ async function main(): Promise<void> {
         servers[name] = s.server;
         scaleResults.push(s.result);
       }
-      // Workloads 1 and 4 again, on the large stores.
+      // Workloads 1 and 4 again, on the large stores: creates under a fresh prefix, reads of the keys
+      // workload 4 loaded (still there, so no preload).
       const again = p.workloads.filter((w) => w.bar && (w.group === 1 || w.group === 4) && w.name.includes("1KiB"));
-      for (const [i, w] of again.entries()) await both({ ...w, name: `${w.name} @1M` }, i, scaleRows);
+      for (const [i, w] of again.entries()) {
+        const prefix = w.group === 1 ? `${w.prefix}1m/` : w.prefix;
+        await both({ ...w, name: `${w.name} @1M`, prefix, preload: undefined }, i, scaleRows);
+      }
       for (const r of scaleResults) {
         const rs = scaleRows.map((x) => x[r.server].peakRssAnon);
         r.peakRssAnon = Math.max(r.rssAnonAfterRestart, ...rs);
