@@ -16,9 +16,11 @@ function strategy(key: string) {
   return s;
 }
 
+/** A new object as the store admits it: defaulted, then prepared for create. */
 function defaulted(key: string, obj: KubeObject): KubeObject {
   const o = structuredClone(obj);
   strategy(key).default?.(o);
+  strategy(key).prepareForCreate?.(o);
   return o;
 }
 
@@ -34,7 +36,10 @@ function create(key: string, obj: KubeObject): Cause[] {
 function update(key: string, old: KubeObject, next: KubeObject): Cause[] {
   const s = strategy(key);
   const o = defaulted(key, old);
-  const n = defaulted(key, next);
+  // The store's update order: defaults, then stored values carried over, then validation.
+  const n = structuredClone(next);
+  s.default?.(n);
+  s.prepareForUpdate?.(n, o);
   return causes([...(s.validate?.(n) ?? []), ...(s.validateUpdate?.(n, o) ?? [])]);
 }
 

@@ -101,7 +101,10 @@ export class GenericStore {
 
   /** Defaults `obj` in place and throws kube's 422 when it (or its change from `old`) is invalid. */
   private admit(obj: KubeObject, old?: KubeObject, validate = true): void {
+    // kube defaults while decoding, then prepares (PrepareForCreate/PrepareForUpdate), then validates.
     this.strategy.default?.(obj);
+    if (!old) this.strategy.prepareForCreate?.(obj);
+    else this.strategy.prepareForUpdate?.(obj, old);
     if (!validate) return;
     const meta = obj.metadata as ObjectMeta;
     const errors = validateObjectMeta(meta, {

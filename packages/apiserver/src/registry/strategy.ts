@@ -29,6 +29,10 @@ export interface ObjectMeta {
 export interface KindStrategy {
   /** Fills defaults in place, as kube's defaulting functions do on every decode (create and update). */
   default?(obj: KubeObject): void;
+  /** Sets what the server owns on a new object, after defaulting and before validation (kube's PrepareForCreate). */
+  prepareForCreate?(obj: KubeObject): void;
+  /** Carries stored values an update may omit into it, after defaulting and before validation (kube's PrepareForUpdate). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Validates a new object (after defaulting); metadata is validated by the store. */
   validate?(obj: KubeObject): FieldError[];
   /** Validates an update against the stored object (immutable fields), in addition to validate(). */

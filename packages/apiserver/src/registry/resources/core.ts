@@ -1,7 +1,6 @@
 import type { ResourceDefinition } from "../resource-definition.js";
 import type { KubeObject } from "../strategy.js";
 import { boolFieldAt, createOnly, define, fieldAt, intFieldAt, notYetServed, scale, status } from "./define.js";
-import { podQosClass } from "./pod-qos.js";
 
 // core/v1 as kube-apiserver 1.28 serves it (componentstatuses, a view of
 // component health, is left out). Keys follow kube's layout: nodes under
@@ -122,8 +121,6 @@ export const pods = v1("Pod", "pods", {
     "status.podIP": podIP,
     "status.nominatedNodeName": fieldAt("status.nominatedNodeName"),
   },
-  // podStrategy.PrepareForCreate: a new pod is Pending with its QoS class.
-  prepareForCreate: (o) => ({ ...o, status: { phase: "Pending", qosClass: podQosClass(o) } }),
 });
 
 export const podtemplates = v1("PodTemplate", "podtemplates", { namespaced: true });

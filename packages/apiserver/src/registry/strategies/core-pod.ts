@@ -14,7 +14,7 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { defaultPodSpec, validatePodSpec, validatePodSpecificAnnotations, validateTolerations } from "./pod-spec.js";
-import { child, isObj, num, type Obj, objs, same, setDefault, str, strMap, sub } from "./util.js";
+import { child, num, type Obj, objs, same, setDefault, str, strMap, sub } from "./util.js";
 
 const MAX_INT32 = 2147483647;
 const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
@@ -103,8 +103,11 @@ function defaultPod(obj: KubeObject): void {
     }
   }
   if (added.length > 0) spec.tolerations = [...tolerations, ...added];
-  // PrepareForCreate: a new pod is Pending.
-  if (!isObj(obj.status)) obj.status = { phase: "Pending", qosClass: podQOSClass(spec) };
+}
+
+/** PrepareForCreate: a new pod is Pending, with the QoS class of its defaulted resources. */
+function preparePodForCreate(obj: KubeObject): void {
+  obj.status = { phase: "Pending", qosClass: podQOSClass((obj.spec ?? {}) as Obj) };
 }
 
 function imageWhitespace(containers: unknown, path: FieldPath): FieldError[] {
@@ -207,10 +210,6 @@ function specDiff(old: Obj, next: Obj): string {
 }
 
 function validatePodUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  // PrepareForUpdate: status is written through pods/status only. The strategy
-  // seam has no prepare hook, so the stored status is carried over here.
-  if (old.status !== undefined) obj.status = structuredClone(old.status);
-  else delete obj.status;
   const errs: FieldError[] = [];
   const spec = (obj.spec ?? {}) as Obj;
   const oldSpec = (old.spec ?? {}) as Obj;
@@ -284,6 +283,7 @@ function validatePodUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
 
 export const podStrategy: KindStrategy = {
   default: defaultPod,
+  prepareForCreate: preparePodForCreate,
   validate: validatePod,
   validateUpdate: validatePodUpdate,
 };

@@ -294,11 +294,10 @@ function needsClusterIP(spec: Obj): boolean {
   return str(spec.type) !== "ExternalName";
 }
 
-function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+/** The service storage's patchAllocatedValues: an update that omits the allocated IPs and node ports keeps them. */
+function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void {
   const spec = child(obj, "spec");
   const oldSpec = (isObj(old.spec) ? old.spec : {}) as Obj;
-  // The service storage's patchAllocatedValues: an update that omits the
-  // allocated IPs and node ports keeps them.
   if (needsClusterIP(oldSpec) && needsClusterIP(spec)) {
     if (str(spec.clusterIP) === "" && oldSpec.clusterIP !== undefined) spec.clusterIP = oldSpec.clusterIP;
     if (arr(spec.clusterIPs).length === 0 && arr(oldSpec.clusterIPs).length > 0) spec.clusterIPs = oldSpec.clusterIPs;
@@ -320,6 +319,11 @@ function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
       if (match) p.nodePort = match.nodePort;
     }
   }
+}
+
+function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const spec = child(obj, "spec");
+  const oldSpec = (isObj(old.spec) ? old.spec : {}) as Obj;
   const errs: FieldError[] = [];
   if (str(spec.type) === "ExternalName" || str(oldSpec.type) === "ExternalName") return errs;
   const ips = arr(spec.clusterIPs).map(str);
@@ -334,6 +338,7 @@ function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
 
 export const serviceStrategy: KindStrategy = {
   default: defaultService,
+  prepareForUpdate: prepareServiceForUpdate,
   validate: validateService,
   validateUpdate: validateServiceUpdate,
   nameValidator: nameIsDNS1035Label,
