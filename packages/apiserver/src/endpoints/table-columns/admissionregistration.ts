@@ -1,7 +1,4 @@
-// Table columns of admissionregistration.k8s.io kinds, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
-import { ageColumn, at, column, creationOf, list, nameColumn, nameOf, type Obj, type Printer, str } from "./object.js";
+import { ageColumn, ageOf, at, column, list, nameColumn, nameOf, type Obj, type Printer, str } from "./object.js";
 import { labelSelectorString } from "./selectors.js";
 
 const webhookColumns = [
@@ -9,7 +6,7 @@ const webhookColumns = [
   column("Webhooks", "integer", "Webhooks indicates the number of webhooks registered in this configuration"),
   ageColumn(),
 ];
-const webhookCells = (o: Obj, now: number) => [nameOf(o), list(at(o, "webhooks")).length, since(creationOf(o), now)];
+const webhookCells = (o: Obj, now: number) => [nameOf(o), list(at(o, "webhooks")).length, ageOf(o, now)];
 
 export const mutatingWebhookConfiguration: Printer = { columns: webhookColumns, cells: webhookCells };
 export const validatingWebhookConfiguration: Printer = { columns: webhookColumns, cells: webhookCells };
@@ -33,7 +30,7 @@ export const validatingAdmissionPolicy: Printer = {
       paramKind === undefined || paramKind === null
         ? "<unset>"
         : `${str(at(paramKind, "apiVersion"))}/${str(at(paramKind, "kind"))}`,
-      since(creationOf(o), now),
+      ageOf(o, now),
     ];
   },
 };
@@ -56,6 +53,6 @@ export const validatingAdmissionPolicyBinding: Printer = {
       // kube prints a selector with Go's struct formatting; its selector string is the closest readable form.
       else if (selector !== undefined && selector !== null) param = labelSelectorString(selector) ?? "";
     }
-    return [nameOf(o), str(at(o, "spec", "policyName")), param, since(creationOf(o), now)];
+    return [nameOf(o), str(at(o, "spec", "policyName")), param, ageOf(o, now)];
   },
 };

@@ -1,7 +1,4 @@
-// Table columns of apiregistration.k8s.io APIServices, as kube-aggregator 1.28 prints them.
-
-import { since } from "./human-duration.js";
-import { ageColumn, at, column, creationOf, list, nameColumn, nameOf, type Printer, str } from "./object.js";
+import { ageColumn, ageOf, at, column, list, nameColumn, nameOf, type Printer, str } from "./object.js";
 
 export const apiService: Printer = {
   columns: [
@@ -21,6 +18,6 @@ export const apiService: Printer = {
       const reason = str(at(cond, "reason"));
       available = status !== "True" && reason !== "" ? `${status} (${reason})` : status;
     }
-    return [nameOf(o), service, available, since(creationOf(o), now)];
+    return [nameOf(o), service, available, ageOf(o, now)];
   },
 };

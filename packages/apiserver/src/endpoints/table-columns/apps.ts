@@ -1,13 +1,10 @@
-// Table columns of apps/v1 kinds, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   at,
   column,
   containerCells,
   containersColumn,
-  creationOf,
   doc,
   imagesColumn,
   int,
@@ -19,8 +16,6 @@ import {
   str,
 } from "./object.js";
 import { formatLabelSelector, formatLabels, labelSelectorString } from "./selectors.js";
-
-const age = (o: Obj, now: number) => since(creationOf(o), now);
 
 export const deployment: Printer = {
   columns: [
@@ -40,7 +35,7 @@ export const deployment: Printer = {
       `${int(at(o, "status", "readyReplicas"))}/${int(at(o, "spec", "replicas"), 1)}`,
       int(at(o, "status", "updatedReplicas")),
       int(at(o, "status", "availableReplicas")),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       labelSelectorString(at(o, "spec", "selector")) ?? "<invalid>",
@@ -66,7 +61,7 @@ export const replicaSet: Printer = {
       int(at(o, "spec", "replicas"), 1),
       int(at(o, "status", "replicas")),
       int(at(o, "status", "readyReplicas")),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       formatLabelSelector(at(o, "spec", "selector")),
@@ -87,7 +82,7 @@ export const statefulSet: Printer = {
     return [
       nameOf(o),
       `${int(at(o, "status", "readyReplicas"))}/${int(at(o, "spec", "replicas"), 1)}`,
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
     ];
@@ -119,7 +114,7 @@ export const daemonSet: Printer = {
       s("updatedNumberScheduled"),
       s("numberAvailable"),
       formatLabels(at(o, "spec", "template", "spec", "nodeSelector")),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       formatLabelSelector(at(o, "spec", "selector")),
@@ -147,5 +142,5 @@ export const controllerRevision: Printer = {
     column("Revision", "string", doc("apps/v1beta1.ControllerRevision.revision")),
     ageColumn(),
   ],
-  cells: (o, now) => [nameOf(o), controllerOf(o), int(at(o, "revision")), age(o, now)],
+  cells: (o, now) => [nameOf(o), controllerOf(o), int(at(o, "revision")), ageOf(o, now)],
 };

@@ -1,12 +1,8 @@
-// Table columns of autoscaling HorizontalPodAutoscalers (v1 and v2 shapes) and
-// of the Scale subresource, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   at,
   column,
-  creationOf,
   doc,
   int,
   list,
@@ -115,7 +111,7 @@ export const horizontalPodAutoscaler: Printer = {
       String(int(at(o, "spec", "minReplicas"), 1)),
       int(at(o, "spec", "maxReplicas")),
       int(at(o, "status", "currentReplicas")),
-      since(creationOf(o), now),
+      ageOf(o, now),
     ];
   },
 };
@@ -127,10 +123,5 @@ export const scale: Printer = {
     column("Available", "integer", doc("autoscaling/v1.ScaleStatus.replicas")),
     ageColumn(),
   ],
-  cells: (o, now) => [
-    nameOf(o),
-    int(at(o, "spec", "replicas")),
-    int(at(o, "status", "replicas")),
-    since(creationOf(o), now),
-  ],
+  cells: (o, now) => [nameOf(o), int(at(o, "spec", "replicas")), int(at(o, "status", "replicas")), ageOf(o, now)],
 };

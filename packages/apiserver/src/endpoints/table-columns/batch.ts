@@ -3,12 +3,12 @@
 import { humanDuration, parseTime, since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   at,
   boolPtr,
   column,
   containerCells,
   containersColumn,
-  creationOf,
   doc,
   imagesColumn,
   int,
@@ -20,8 +20,6 @@ import {
   str,
 } from "./object.js";
 import { formatLabelSelector } from "./selectors.js";
-
-const age = (o: Obj, now: number) => since(creationOf(o), now);
 
 function completions(o: Obj): string {
   const succeeded = int(at(o, "status", "succeeded"));
@@ -59,7 +57,7 @@ export const job: Printer = {
       nameOf(o),
       completions(o),
       jobDuration(o, now),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       formatLabelSelector(at(o, "spec", "selector")),
@@ -90,7 +88,7 @@ export const cronJob: Printer = {
       boolPtr(at(o, "spec", "suspend") ?? false),
       list(at(o, "status", "active")).length,
       last === undefined || last === null ? "<none>" : since(last, now),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       formatLabelSelector(at(jobSpec, "selector")),

@@ -1,19 +1,7 @@
 // Table columns of certificates.k8s.io kinds, as kube-apiserver 1.28 prints them.
 
-import { humanDuration, since } from "./human-duration.js";
-import {
-  ageColumn,
-  at,
-  column,
-  creationOf,
-  doc,
-  list,
-  nameColumn,
-  nameOf,
-  type Obj,
-  type Printer,
-  str,
-} from "./object.js";
+import { humanDuration } from "./human-duration.js";
+import { ageColumn, ageOf, at, column, doc, list, nameColumn, nameOf, type Obj, type Printer, str } from "./object.js";
 
 /** CONDITION: Approved, Denied or Pending, then ",Failed" and ",Issued" when they apply. */
 function csrCondition(o: Obj): string {
@@ -45,7 +33,7 @@ export const certificateSigningRequest: Printer = {
     const seconds = at(o, "spec", "expirationSeconds");
     return [
       nameOf(o),
-      since(creationOf(o), now),
+      ageOf(o, now),
       str(at(o, "spec", "signerName")) || "<none>",
       str(at(o, "spec", "username")),
       typeof seconds === "number" ? humanDuration(seconds * 1000) : "<none>",

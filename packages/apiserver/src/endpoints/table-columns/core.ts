@@ -3,12 +3,12 @@
 import { since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   annotationsOf,
   at,
   column,
   containerCells,
   containersColumn,
-  creationOf,
   doc,
   imagesColumn,
   int,
@@ -24,7 +24,6 @@ import { podIP, podRowConditions, podStatusCells, readinessGates } from "./pod-s
 import { canonicalQuantity } from "./quantity.js";
 import { compareStrings, formatLabels } from "./selectors.js";
 
-const age = (o: Obj, now: number) => since(creationOf(o), now);
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 export const pod: Printer = {
@@ -50,7 +49,7 @@ export const pod: Printer = {
       s.ready,
       s.status,
       s.restarts,
-      age(o, now),
+      ageOf(o, now),
       podIP(o),
       str(at(o, "spec", "nodeName")) || "<none>",
       str(at(o, "status", "nominatedNodeName")) || "<none>",
@@ -95,7 +94,7 @@ export const replicationController: Printer = {
       int(at(o, "spec", "replicas"), 1),
       int(at(o, "status", "replicas")),
       int(at(o, "status", "readyReplicas")),
-      age(o, now),
+      ageOf(o, now),
       names,
       images,
       formatLabels(selector),
@@ -159,7 +158,7 @@ export const service: Printer = {
       clusterIP,
       serviceExternalIP(o),
       servicePorts(o),
-      age(o, now),
+      ageOf(o, now),
       formatLabels(at(o, "spec", "selector")),
     ];
   },
@@ -196,7 +195,7 @@ function formatEndpoints(o: Obj): string {
 
 export const endpoints: Printer = {
   columns: [nameColumn(), column("Endpoints", "string", doc("core/v1.Endpoints.subsets")), ageColumn()],
-  cells: (o, now) => [nameOf(o), formatEndpoints(o), age(o, now)],
+  cells: (o, now) => [nameOf(o), formatEndpoints(o), ageOf(o, now)],
 };
 
 const NODE_ROLE_PREFIX = "node-role.kubernetes.io/";
@@ -251,7 +250,7 @@ export const node: Printer = {
       nameOf(o),
       nodeStatus(o),
       nodeRoles(o),
-      age(o, now),
+      ageOf(o, now),
       info("kubeletVersion"),
       nodeAddress(o, "InternalIP"),
       nodeAddress(o, "ExternalIP"),
@@ -373,7 +372,7 @@ export const eventsV1Event: Printer = { columns: eventColumns, cells: printEvent
 
 export const namespace: Printer = {
   columns: [nameColumn(), column("Status", "string", "The status of the namespace"), ageColumn()],
-  cells: (o, now) => [nameOf(o), str(at(o, "status", "phase"), "Active"), age(o, now)],
+  cells: (o, now) => [nameOf(o), str(at(o, "status", "phase"), "Active"), ageOf(o, now)],
 };
 
 export const secret: Printer = {
@@ -386,13 +385,13 @@ export const secret: Printer = {
   cells(o, now) {
     // stringData is write-only: kube merges it into data before storing.
     const keys = new Set([...Object.keys(record(at(o, "data"))), ...Object.keys(record(at(o, "stringData")))]);
-    return [nameOf(o), str(at(o, "type"), "Opaque"), keys.size, age(o, now)];
+    return [nameOf(o), str(at(o, "type"), "Opaque"), keys.size, ageOf(o, now)];
   },
 };
 
 export const serviceAccount: Printer = {
   columns: [nameColumn(), column("Secrets", "string", doc("core/v1.ServiceAccount.secrets")), ageColumn()],
-  cells: (o, now) => [nameOf(o), list(at(o, "secrets")).length, age(o, now)],
+  cells: (o, now) => [nameOf(o), list(at(o, "secrets")).length, ageOf(o, now)],
 };
 
 /** RWO,ROX,RWX,RWOP in that order, each once. */
@@ -441,7 +440,7 @@ export const persistentVolume: Printer = {
       claim,
       storageClass,
       str(at(o, "status", "reason")),
-      age(o, now),
+      ageOf(o, now),
       str(at(o, "spec", "volumeMode"), "Filesystem"),
     ];
   },
@@ -478,7 +477,7 @@ export const persistentVolumeClaim: Printer = {
       capacity,
       modes,
       storageClass,
-      age(o, now),
+      ageOf(o, now),
       str(at(o, "spec", "volumeMode"), "Filesystem"),
     ];
   },
@@ -511,7 +510,7 @@ export const configMap: Printer = {
   cells: (o, now) => [
     nameOf(o),
     Object.keys(record(at(o, "data"))).length + Object.keys(record(at(o, "binaryData"))).length,
-    age(o, now),
+    ageOf(o, now),
   ],
 };
 
@@ -536,6 +535,6 @@ export const resourceQuota: Printer = {
       const pieces = resource.split(".");
       (pieces.length > 1 && pieces[0] === "limits" ? limits : requests).push(text);
     }
-    return [nameOf(o), age(o, now), requests.join(", "), limits.join(", ")];
+    return [nameOf(o), ageOf(o, now), requests.join(", "), limits.join(", ")];
   },
 };

@@ -1,11 +1,8 @@
-// Table columns of discovery.k8s.io/v1 EndpointSlices, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   at,
   column,
-  creationOf,
   doc,
   list,
   listWithMore,
@@ -43,6 +40,6 @@ export const endpointSlice: Printer = {
     str(at(o, "addressType")),
     formatPorts(list(at(o, "ports"))),
     formatAddresses(list(at(o, "endpoints"))),
-    since(creationOf(o), now),
+    ageOf(o, now),
   ],
 };

@@ -1,7 +1,4 @@
-// Table columns of flowcontrol.apiserver.k8s.io kinds, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
-import { ageColumn, at, column, creationOf, doc, int, list, nameColumn, nameOf, type Printer, str } from "./object.js";
+import { ageColumn, ageOf, at, column, doc, int, list, nameColumn, nameOf, type Printer, str } from "./object.js";
 
 export const flowSchema: Printer = {
   columns: [
@@ -21,7 +18,7 @@ export const flowSchema: Printer = {
       // matchingPrecedence defaults to 1000.
       int(at(o, "spec", "matchingPrecedence"), 1000),
       method === undefined || method === null ? "<none>" : str(at(method, "type")),
-      since(creationOf(o), now),
+      ageOf(o, now),
       dangling === undefined ? "?" : str(at(dangling, "status")),
     ];
   },
@@ -57,14 +54,6 @@ export const priorityLevelConfiguration: Printer = {
         queueLengthLimit = int(at(queuing, "queueLengthLimit")) || 50;
       }
     }
-    return [
-      nameOf(o),
-      str(at(o, "spec", "type")),
-      shares,
-      queues,
-      handSize,
-      queueLengthLimit,
-      since(creationOf(o), now),
-    ];
+    return [nameOf(o), str(at(o, "spec", "type")), shares, queues, handSize, queueLengthLimit, ageOf(o, now)];
   },
 };

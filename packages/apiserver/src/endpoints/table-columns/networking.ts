@@ -1,23 +1,8 @@
 // Table columns of networking.k8s.io/v1 kinds, as kube-apiserver 1.28 prints them.
 
 import { loadBalancerIngress } from "./core.js";
-import { since } from "./human-duration.js";
-import {
-  ageColumn,
-  at,
-  column,
-  creationOf,
-  doc,
-  list,
-  nameColumn,
-  nameOf,
-  type Obj,
-  type Printer,
-  str,
-} from "./object.js";
+import { ageColumn, ageOf, at, column, doc, list, nameColumn, nameOf, type Printer, str } from "./object.js";
 import { formatLabelSelector } from "./selectors.js";
-
-const age = (o: Obj, now: number) => since(creationOf(o), now);
 
 /** HOSTS: up to three rule hosts, "*" when no rule names one. */
 function formatHosts(rules: unknown[]): string {
@@ -51,7 +36,7 @@ export const ingress: Printer = {
       formatHosts(list(at(o, "spec", "rules"))),
       loadBalancerIngress(at(o, "status", "loadBalancer", "ingress")),
       list(at(o, "spec", "tls")).length ? "80, 443" : "80",
-      age(o, now),
+      ageOf(o, now),
     ];
   },
 };
@@ -70,7 +55,7 @@ export const ingressClass: Printer = {
       const group = at(p, "apiGroup");
       parameters = `${str(at(p, "kind"))}${typeof group === "string" ? `.${group}` : ""}/${str(at(p, "name"))}`;
     }
-    return [nameOf(o), str(at(o, "spec", "controller")), parameters, age(o, now)];
+    return [nameOf(o), str(at(o, "spec", "controller")), parameters, ageOf(o, now)];
   },
 };
 
@@ -80,5 +65,5 @@ export const networkPolicy: Printer = {
     column("Pod-Selector", "string", doc("extensions/v1beta1.NetworkPolicySpec.podSelector")),
     ageColumn(),
   ],
-  cells: (o, now) => [nameOf(o), formatLabelSelector(at(o, "spec", "podSelector") ?? {}), age(o, now)],
+  cells: (o, now) => [nameOf(o), formatLabelSelector(at(o, "spec", "podSelector") ?? {}), ageOf(o, now)],
 };

@@ -2,6 +2,7 @@
 // and printer types every kind's table module builds on.
 
 import { type FieldDoc, fieldDocs } from "./descriptions.js";
+import { since } from "./human-duration.js";
 
 export type Obj = Record<string, unknown>;
 
@@ -67,6 +68,8 @@ export function stringMap(v: unknown): Record<string, string> {
 
 export const nameOf = (o: Obj): string => str(at(o, "metadata", "name"));
 export const creationOf = (o: Obj): unknown => at(o, "metadata", "creationTimestamp");
+/** The AGE cell: how long ago the object was created, as kube prints it. */
+export const ageOf = (o: Obj, now: number): string => since(creationOf(o), now);
 export const annotationsOf = (o: Obj): Record<string, string> => stringMap(at(o, "metadata", "annotations"));
 
 /** Field documentation (kube's OpenAPI field descriptions) by "group/version.Type.field". */

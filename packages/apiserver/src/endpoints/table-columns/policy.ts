@@ -1,7 +1,4 @@
-// Table columns of policy/v1 kinds, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
-import { ageColumn, at, column, creationOf, int, intOrString, nameColumn, nameOf, type Printer } from "./object.js";
+import { ageColumn, ageOf, at, column, int, intOrString, nameColumn, nameOf, type Printer } from "./object.js";
 
 export const podDisruptionBudget: Printer = {
   columns: [
@@ -18,7 +15,7 @@ export const podDisruptionBudget: Printer = {
       orNA(at(o, "spec", "minAvailable")),
       orNA(at(o, "spec", "maxUnavailable")),
       int(at(o, "status", "disruptionsAllowed")),
-      since(creationOf(o), now),
+      ageOf(o, now),
     ];
   },
 };

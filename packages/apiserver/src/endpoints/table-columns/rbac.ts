@@ -1,21 +1,4 @@
-// Table columns of rbac.authorization.k8s.io/v1 bindings, as kube-apiserver
-// 1.28 prints them. Roles and ClusterRoles have no printer in kube and get the
-// default table (NAME, CREATED AT).
-
-import { since } from "./human-duration.js";
-import {
-  ageColumn,
-  at,
-  column,
-  creationOf,
-  doc,
-  list,
-  nameColumn,
-  nameOf,
-  type Obj,
-  type Printer,
-  str,
-} from "./object.js";
+import { ageColumn, ageOf, at, column, doc, list, nameColumn, nameOf, type Obj, type Printer, str } from "./object.js";
 
 function bindingCells(o: Obj, now: number): unknown[] {
   const users: string[] = [];
@@ -38,7 +21,7 @@ function bindingCells(o: Obj, now: number): unknown[] {
   return [
     nameOf(o),
     `${str(at(o, "roleRef", "kind"))}/${str(at(o, "roleRef", "name"))}`,
-    since(creationOf(o), now),
+    ageOf(o, now),
     users.join(", "),
     groups.join(", "),
     serviceAccounts.join(", "),

@@ -1,24 +1,18 @@
-// Table columns of storage.k8s.io/v1 kinds, as kube-apiserver 1.28 prints them.
-
-import { since } from "./human-duration.js";
 import {
   ageColumn,
+  ageOf,
   annotationsOf,
   at,
   bool,
   column,
-  creationOf,
   doc,
   list,
   nameColumn,
   nameOf,
-  type Obj,
   type Printer,
   str,
 } from "./object.js";
 import { canonicalQuantity } from "./quantity.js";
-
-const age = (o: Obj, now: number) => since(creationOf(o), now);
 
 const IS_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
 const BETA_IS_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";
@@ -41,7 +35,7 @@ export const storageClass: Printer = {
       str(at(o, "reclaimPolicy"), "Delete"),
       str(at(o, "volumeBindingMode"), "Immediate"),
       bool(at(o, "allowVolumeExpansion")),
-      age(o, now),
+      ageOf(o, now),
     ];
   },
 };
@@ -61,7 +55,7 @@ export const volumeAttachment: Printer = {
     str(at(o, "spec", "source", "persistentVolumeName")),
     str(at(o, "spec", "nodeName")),
     bool(at(o, "status", "attached")),
-    age(o, now),
+    ageOf(o, now),
   ],
 };
 
@@ -71,7 +65,7 @@ export const csiNode: Printer = {
     column("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node"),
     ageColumn(),
   ],
-  cells: (o, now) => [nameOf(o), list(at(o, "spec", "drivers")).length, age(o, now)],
+  cells: (o, now) => [nameOf(o), list(at(o, "spec", "drivers")).length, ageOf(o, now)],
 };
 
 export const csiDriver: Printer = {
@@ -98,7 +92,7 @@ export const csiDriver: Printer = {
       tokenRequests.length ? tokenRequests.map((t) => str(at(t, "audience"))).join(",") : "<unset>",
       bool(at(spec, "requiresRepublish")),
       modes.length ? modes.join(",") : "Persistent",
-      age(o, now),
+      ageOf(o, now),
     ];
   },
 };
