@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
-import { ETCD_BIN, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
-import { type RunningApiServer, startApiServer } from "../src/index.js";
-import { localServerOptions } from "./support/local-server.js";
+import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import type { RunningApiServer } from "../src/index.js";
+import { startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 /** The kubectl to drive; WHARF_KUBECTL picks another one (e.g. to run the suite with Debian's 1.20 and a newer one). */
@@ -27,21 +27,7 @@ for (const backend of ["etcd", "brain"] as const) {
     before(async (t) => {
       // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
       if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      store = backend === "etcd" ? await startEtcd() : await startBrain();
-      const tokens = join(dir.path, "tokens.csv");
-      writeFileSync(tokens, 'admin-token,admin,1,"system:masters"\n');
-      api = await startApiServer(localServerOptions(store.url, dir.path, { tokenAuthFile: tokens }));
-      writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
-          users: [{ name: "admin", user: { token: "admin-token" } }],
-          contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
-          "current-context": "wharf",
-        }),
-      );
+      ({ store, api } = await startAdminServer(backend, dir.path));
       kc = new KubeConfig();
       kc.loadFromFile(kubeconfig);
       core = kc.makeApiClient(CoreV1Api);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
-import { ETCD_BIN, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
-import { type RunningApiServer, startApiServer } from "../src/index.js";
-import { localServerOptions } from "./support/local-server.js";
+import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import type { RunningApiServer } from "../src/index.js";
+import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
 
 const NS = "objects";
 const labels = { app: "x" };
@@ -283,14 +283,11 @@ for (const backend of ["etcd", "brain"] as const) {
     before(async (t) => {
       // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
       if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      store = backend === "etcd" ? await startEtcd() : await startBrain();
-      const tokens = join(dir.path, "tokens.csv");
-      writeFileSync(tokens, 'admin-token,admin,1,"system:masters"\n');
-      api = await startApiServer(localServerOptions(store.url, dir.path, { tokenAuthFile: tokens }));
+      ({ store, api } = await startAdminServer(backend, dir.path));
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ name: "wharf", server: api.url, skipTLSVerify: true }],
-        users: [{ name: "admin", token: "admin-token" }],
+        users: [{ name: "admin", token: ADMIN_TOKEN }],
         contexts: [{ name: "wharf", cluster: "wharf", user: "admin" }],
         currentContext: "wharf",
       });
@@ -495,7 +492,7 @@ for (const backend of ["etcd", "brain"] as const) {
       const good = (await client.create({
         apiVersion: "authentication.k8s.io/v1",
         kind: "TokenReview",
-        spec: { token: "admin-token" },
+        spec: { token: ADMIN_TOKEN },
       } as KubernetesObject)) as Record<string, unknown>;
       assert.deepEqual(plain(good.status), {
         authenticated: true,

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
-import { type RunningApiServer, startApiServer } from "../src/index.js";
-import { localServerOptions } from "./support/local-server.js";
+import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import type { RunningApiServer } from "../src/index.js";
+import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
@@ -35,21 +35,7 @@ for (const backend of ["etcd", "brain"] as const) {
     before(async (t) => {
       // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
       if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      store = backend === "etcd" ? await startEtcd() : await startBrain();
-      const tokens = join(dir.path, "tokens.csv");
-      writeFileSync(tokens, 'admin-token,admin,1,"system:masters"\n');
-      api = await startApiServer(localServerOptions(store.url, dir.path, { tokenAuthFile: tokens }));
-      writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
-          users: [{ name: "admin", user: { token: "admin-token" } }],
-          contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
-          "current-context": "wharf",
-        }),
-      );
+      ({ store, api } = await startAdminServer(backend, dir.path));
       await call("POST", "/api/v1/namespaces", { metadata: { name: "sub" } });
     });
     after(async () => {
@@ -65,7 +51,11 @@ for (const backend of ["etcd", "brain"] as const) {
           `${api!.url}${path}`,
           {
             method,
-            headers: { authorization: "Bearer admin-token", "content-type": contentType, accept: "application/json" },
+            headers: {
+              authorization: `Bearer ${ADMIN_TOKEN}`,
+              "content-type": contentType,
+              accept: "application/json",
+            },
             rejectUnauthorized: false,
           },
           (res) => {

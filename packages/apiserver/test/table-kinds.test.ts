@@ -1,44 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toTable } from "../src/endpoints/table.js";
 import { printers } from "../src/endpoints/table-columns/index.js";
 import type { KubeObject } from "../src/registry/generic-store.js";
-import type { ResourceDefinition } from "../src/registry/resource-definition.js";
+import { ago, M, obj, renderTable, S, type Table } from "./support/table-fixtures.js";
 
 // Table columns and cells of the workload, networking, storage, RBAC and
 // other API groups' kinds, as kube-apiserver 1.28's printers produce them.
 
-const NOW = Date.parse("2024-05-01T12:00:00Z");
-const S = 1000;
-const M = 60 * S;
-
-function ago(ms: number): string {
-  return new Date(NOW - ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function def(group: string, version: string, kind: string): ResourceDefinition {
-  return {
-    group,
-    version,
-    kind,
-    listKind: `${kind}List`,
-    resource: `${kind.toLowerCase()}s`,
-    singular: kind.toLowerCase(),
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    verbs: [],
-    storagePath: `${kind.toLowerCase()}s`,
-  };
-}
-
-interface Table {
-  columnDefinitions: { name: string; type: string; format: string; description: string; priority: number }[];
-  rows: { cells: unknown[] }[];
-}
-
 function table(group: string, kind: string, items: KubeObject[], version = "v1"): Table {
-  return toTable(def(group, version, kind), { items, metadata: {} }, { now: NOW }) as unknown as Table;
+  return renderTable(group, version, kind, items);
 }
 
 function cells(group: string, kind: string, o: KubeObject, version = "v1"): unknown[] {
@@ -48,10 +18,6 @@ function cells(group: string, kind: string, o: KubeObject, version = "v1"): unkn
 /** [name, type, priority] of each column. */
 function columns(group: string, kind: string): [string, string, number][] {
   return table(group, kind, []).columnDefinitions.map((c) => [c.name, c.type, c.priority]);
-}
-
-function obj(name: string, rest: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): KubeObject {
-  return { metadata: { name, namespace: "default", creationTimestamp: ago(5 * M), ...meta }, ...rest };
 }
 
 const template = (containers: [string, string][]) => ({

@@ -5,64 +5,28 @@ import { tableVersion, toTable, wantsTable } from "../src/endpoints/table.js";
 import { humanDuration } from "../src/endpoints/table-columns/human-duration.js";
 import { canonicalQuantity } from "../src/endpoints/table-columns/quantity.js";
 import type { KubeObject } from "../src/registry/generic-store.js";
-import type { ResourceDefinition } from "../src/registry/resource-definition.js";
-
-/** The moment ages are counted to in the table tests. */
-const NOW = Date.parse("2024-05-01T12:00:00Z");
-
-/** An RFC 3339 timestamp `ms` milliseconds before NOW, at second precision as kube writes them. */
-function ago(ms: number): string {
-  return new Date(NOW - ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-const D = 24 * H;
-
-function def(group: string, version: string, kind: string): ResourceDefinition {
-  return {
-    group,
-    version,
-    kind,
-    listKind: `${kind}List`,
-    resource: `${kind.toLowerCase()}s`,
-    singular: kind.toLowerCase(),
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    verbs: [],
-    storagePath: `${kind.toLowerCase()}s`,
-  };
-}
-
-interface Row {
-  cells: unknown[];
-  conditions?: unknown[];
-  object: unknown;
-}
-
-interface Table {
-  kind: string;
-  apiVersion: string;
-  metadata: Record<string, unknown>;
-  columnDefinitions: { name: string; type: string; format: string; description: string; priority: number }[];
-  rows: Row[];
-}
+import {
+  ago,
+  D,
+  kindDef as def,
+  H,
+  M,
+  NOW,
+  obj,
+  type Row,
+  renderTable,
+  S,
+  type Table,
+} from "./support/table-fixtures.js";
 
 function table(group: string, version: string, kind: string, items: KubeObject[]): Table {
-  return toTable(def(group, version, kind), { items, metadata: {} }, { now: NOW }) as unknown as Table;
+  return renderTable(group, version, kind, items);
 }
 
 /** The cells of one object's row. */
 function cells(group: string, version: string, kind: string, obj: KubeObject): unknown[] {
   const t = table(group, version, kind, [obj]);
   return t.rows[0].cells;
-}
-
-/** An object with a name and a creation time 5 minutes before NOW (AGE "5m"). */
-function obj(name: string, rest: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): KubeObject {
-  return { metadata: { name, namespace: "default", creationTimestamp: ago(5 * M), ...meta }, ...rest };
 }
 
 const CREATION_DOC =

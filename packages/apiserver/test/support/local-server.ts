@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ApiServerOptions } from "../../src/index.js";
+import { type ProcessServer, startBrain, startEtcd } from "@wharf/testing";
+import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../../src/index.js";
 
 /** Options for an API server on a free loopback port over `etcdUrl`, its certificate kept under `dir`. */
 export function localServerOptions(
@@ -15,4 +17,34 @@ export function localServerOptions(
     certDir: join(dir, "certs"),
     ...extra,
   };
+}
+
+/** The bearer token of the admin (system:masters) user of startAdminServer's API server. */
+export const ADMIN_TOKEN = "admin-token";
+
+/**
+ * Starts etcd or brain and an API server over it that knows one admin token,
+ * and writes a kubeconfig for that user to `<dir>/kubeconfig`.
+ */
+export async function startAdminServer(
+  backend: "etcd" | "brain",
+  dir: string,
+): Promise<{ store: ProcessServer; api: RunningApiServer; kubeconfig: string }> {
+  const store = backend === "etcd" ? await startEtcd() : await startBrain();
+  const tokens = join(dir, "tokens.csv");
+  writeFileSync(tokens, `${ADMIN_TOKEN},admin,1,"system:masters"\n`);
+  const api = await startApiServer(localServerOptions(store.url, dir, { tokenAuthFile: tokens }));
+  const kubeconfig = join(dir, "kubeconfig");
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
+      users: [{ name: "admin", user: { token: ADMIN_TOKEN } }],
+      contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
+      "current-context": "wharf",
+    }),
+  );
+  return { store, api, kubeconfig };
 }
