@@ -12,6 +12,7 @@ const TAG_HEADER = 0x0a;
 const TAG_WATCH_ID = 0x10;
 const TAG_FRAGMENT = 0x38;
 const TAG_EVENTS = 0x5a;
+const MAX_SAFE_ID = BigInt(Number.MAX_SAFE_INTEGER);
 
 function varintSize(n: number): number {
   let size = 1;
@@ -70,7 +71,7 @@ function encode(wr: WatchResponse, reserve: number): Buffer {
     wr.compactRevision !== 0n ||
     wr.cancelReason !== "" ||
     id < 0n ||
-    id > BigInt(Number.MAX_SAFE_INTEGER)
+    id > MAX_SAFE_ID
   ) {
     const bytes = WatchResponse.encode(wr).finish();
     if (reserve === 0) return Buffer.from(bytes);
