@@ -1,21 +1,60 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
-/** User plus system CPU seconds a process has used so far (/proc/<pid>/stat). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+/** A process and its live descendants (brain's protocol workers are its children): servers are measured whole. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const taskDir = `/proc/${out[i]}/task`;
+    if (!existsSync(taskDir)) continue;
+    for (const tid of readdirSync(taskDir)) {
+      try {
+        const kids = readFileSync(join(taskDir, tid, "children"), "utf8").trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      } catch {
+        // The thread has gone.
+      }
+    }
+  }
+  return out;
 }
 
-/** Resident memory in bytes: all of it, and the anonymous part (without mapped file pages such as lmdb's). */
+/** User plus system CPU seconds a process and its descendants have used so far (/proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // A descendant that has just exited.
+    }
+  }
+  return total;
+}
+
+/**
+ * Resident memory in bytes of a process and its descendants: all of it, and the anonymous part (without mapped
+ * file pages such as lmdb's).
+ */
 export function memory(pid: number): { rss: number; rssAnon: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kib("VmRSS"), rssAnon: kib("RssAnon") };
+  const sum = { rss: 0, rssAnon: 0 };
+  for (const p of processTree(pid)) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+      sum.rss += kib("VmRSS");
+      sum.rssAnon += kib("RssAnon");
+    } catch {
+      if (p === pid) throw new Error(`process ${pid} has gone`);
+    }
+  }
+  return sum;
 }
 
 /** Samples a process's memory every interval and keeps the peaks, until stop(). */

@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { defaultProtocolWorkers } from "@wharf/brain";
 import { ETCD_BIN, type ProcessServer, startBrain, startEtcd, tempDir } from "@wharf/testing";
 import { buildLoadgen } from "./loadgen-build.js";
 import { cpuSeconds, memory, sampleMemory } from "./process-stats.js";
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
   }
 
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  const header = `${new Date().toISOString().slice(0, 10)}: ${machine}; ${etcdVersion}; brain ${commit}; Go clientv3 load generator, 8 connections`;
+  const header = `${new Date().toISOString().slice(0, 10)}: ${machine}; ${etcdVersion}; brain ${commit} (default settings: ${defaultProtocolWorkers()} protocol workers; CPU and RSS summed over its processes); Go clientv3 load generator, 8 connections`;
   const all = [...rows, ...scaleRows];
   console.log(`\n${header}\n\n${textTable(COLUMNS, all.map(cells))}`);
   if (scaleResults.length > 0) console.log(`\n${textTable(SCALE_COLUMNS, scaleResults.map(scaleCells))}`);

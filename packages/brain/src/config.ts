@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 // Brain's configuration, named after etcd's flags.
 
 export interface TlsConfig {
@@ -31,6 +33,18 @@ export interface BrainConfig {
   keyPrefix: string;
   tls: TlsConfig;
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * Child processes that terminate client connections (HTTP/2, gRPC, TLS) and
+   * relay each call to this process, which keeps the store. 0 serves everything
+   * in this process.
+   */
+  protocolWorkers: number;
+}
+
+/** One worker per core beyond the sequencer's, at least one on a multi-core machine, at most four. */
+export function defaultProtocolWorkers(): number {
+  const cores = availableParallelism();
+  return cores <= 1 ? 0 : Math.min(4, Math.max(1, cores - 1));
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
@@ -56,6 +70,7 @@ export function defaultConfig(): BrainConfig {
     keyPrefix: "",
     tls: {},
     logLevel: "info",
+    protocolWorkers: defaultProtocolWorkers(),
   };
 }
 

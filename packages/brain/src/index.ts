@@ -9,7 +9,7 @@ export {
   selfSignedCertificate,
 } from "@wharf/pki";
 export { Brain } from "./brain.js";
-export { type BrainConfig, defaultConfig, type TlsConfig } from "./config.js";
+export { type BrainConfig, defaultConfig, defaultProtocolWorkers, type TlsConfig } from "./config.js";
 export type { Engine, WriteBatch } from "./engine/engine.js";
 export { LmdbEngine } from "./engine/lmdb-engine.js";
 export { BrainError, ErrorCode } from "./errors.js";

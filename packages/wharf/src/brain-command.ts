@@ -104,6 +104,12 @@ export function brainCommand(): Command {
       bool("compatible-with-etcd"),
       true,
     )
+    .option(
+      "--protocol-workers <n>",
+      "processes that terminate client connections (TLS, HTTP/2, gRPC) and relay calls to the one process that keeps the store; 0 serves everything in one process (default: cores - 1, at most 4)",
+      int("protocol-workers"),
+      d.protocolWorkers,
+    )
     .addOption(
       new Option("--log-level <level>", "minimum level of the JSON log lines written to stderr")
         .choices(["debug", "info", "warn", "error"])
@@ -138,6 +144,7 @@ export function brainCommand(): Command {
           autoTls: o.autoTls,
         },
         logLevel: o.logLevel,
+        protocolWorkers: o.protocolWorkers,
       };
       const log = pino({ level: config.logLevel, base: { component: "brain" } }, pino.destination(2));
       await serveUntilSignal("brain", log, () => startBrainServer(config, log));

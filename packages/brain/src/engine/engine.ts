@@ -20,7 +20,7 @@ export interface Engine {
    * durable (fsynced); batches become durable in the order they were committed.
    */
   commit(batch: WriteBatch): Promise<void>;
-  /** Reads one key from the last committed state. */
+  /** Reads one key from the last committed state, as a buffer the caller owns. */
   get(key: Buffer): Buffer | undefined;
   /** Visits [start, end) in key order until the visitor returns false. */
   scan(start: Buffer, end: Buffer, visit: (key: Buffer, value: Buffer) => boolean | undefined): void;

@@ -224,7 +224,8 @@ export class MvccStore {
     if (p) return p[sub]!;
     const v = this.engine.get(revKey(rev, sub));
     if (!v) throw new BrainError(ErrorCode.Corrupt, `etcdserver: missing revision ${rev}.${sub}`);
-    return decodeStoredKv(v, rev, sub);
+    // The engine's get returns a copy of its own: decode views into it rather than copy again.
+    return decodeStoredKv(v, rev, sub, true, true);
   }
 
   /** etcd's mvcc rangeKeys plus the v3 Range filters, sorting and limit; `curRev` is the read view's revision. */

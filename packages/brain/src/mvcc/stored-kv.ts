@@ -31,13 +31,18 @@ export function encodeStoredKv(kv: StoredKv): Buffer {
   return b;
 }
 
-/** Decodes a record; key and value are copied out so `b` may be reused by the engine. */
-export function decodeStoredKv(b: Buffer, modRev: number, sub: number, withValue = true): StoredKv {
+/**
+ * Decodes a record. Key and value are copied out so `b` may be reused by the
+ * engine, unless `owned`: then `b` is the caller's and they are views into it.
+ */
+export function decodeStoredKv(b: Buffer, modRev: number, sub: number, withValue = true, owned = false): StoredKv {
   const keyLen = b.readUInt32LE(25);
   const keyEnd = HEADER + keyLen;
+  const key = b.subarray(HEADER, keyEnd);
+  const value = withValue ? b.subarray(keyEnd) : EMPTY;
   return {
-    key: Buffer.from(b.subarray(HEADER, keyEnd)),
-    value: withValue ? Buffer.from(b.subarray(keyEnd)) : EMPTY,
+    key: owned ? key : Buffer.from(key),
+    value: owned || !withValue ? value : Buffer.from(value),
     createRev: b.readDoubleLE(1),
     modRev,
     sub,

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { TlsOptions } from "node:tls";
 import type { Logger } from "pino";
 import { AutoCompactor, parseRetention } from "../auto-compactor.js";
@@ -5,10 +6,17 @@ import { Brain } from "../brain.js";
 import type { BrainConfig } from "../config.js";
 import { BrainMetrics } from "../metrics.js";
 import { clientTlsOptions } from "../tls/tls-options.js";
-import { type ClientListener, listenClient } from "./client-listener.js";
+import { type ClientListener, closeServer, listenClient, listenTcp } from "./client-listener.js";
+import { JsonGateway } from "./gateway.js";
+import { gatewayHandlers } from "./gateway-services.js";
 import { createGrpcServer } from "./grpc-server.js";
-import { httpHandler } from "./http-handler.js";
-import { brainServices } from "./services.js";
+import { httpEndpoint, httpHandler } from "./http-handler.js";
+import { instrument } from "./instrument.js";
+import { ProtocolWorkers } from "./protocol-workers.js";
+import { type HttpAnswer, RelayHost } from "./relay-host.js";
+import { relayMethods } from "./relay-methods.js";
+import { withRequestSizes } from "./request-size.js";
+import { type BrainService, brainServices } from "./services.js";
 
 export interface RunningBrain {
   brain: Brain;
@@ -30,57 +38,53 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
   const metrics = new BrainMetrics(brain);
   brain.engine.observeCommit = (s) => metrics.backendCommit.observe(s);
   const services = brainServices(brain);
-  const grpc = createGrpcServer(brain, services, metrics);
-  const http = httpHandler(brain, services, metrics);
-  const listeners: ClientListener[] = [];
+  const endpoint = (path: string) => httpEndpoint(brain, metrics, path);
+  const closers: (() => Promise<void> | void)[] = [];
   const urls: string[] = [];
   try {
     const parsed = config.listenClientUrls.map((raw) => new URL(raw));
     const hosts = [...new Set(parsed.map((u) => u.hostname.replace(/^\[|\]$/g, "")))];
     let tls: TlsOptions | undefined;
+    const tlsFor = async (u: URL) => {
+      if (u.protocol !== "https:") return undefined;
+      tls ??= await clientTlsOptions(config.tls, config.dataDir, hosts);
+      return tls;
+    };
+    const listenerTls: (TlsOptions | undefined)[] = [];
     for (const u of parsed) {
       if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`unsupported client URL scheme in ${u}`);
-      const host = u.hostname.replace(/^\[|\]$/g, "");
-      if (u.protocol === "https:" && !tls) tls = await clientTlsOptions(config.tls, config.dataDir, hosts);
-      const l = await listenClient(
-        host,
-        Number(u.port || 2379),
-        grpc.inject,
-        http,
-        u.protocol === "https:" ? tls : undefined,
-      );
-      listeners.push(l);
-      const addr = l.server.address();
+      listenerTls.push(await tlsFor(u));
+    }
+    const listen =
+      config.protocolWorkers > 0
+        ? await withWorkers(config, services, metrics, endpoint, listenerTls, log, closers)
+        : inProcess(config, services, metrics, endpoint, listenerTls);
+    for (const [i, u] of parsed.entries()) {
+      const server = await listen(i, u.hostname.replace(/^\[|\]$/g, ""), Number(u.port || 2379));
+      closers.unshift(server.close);
+      const addr = server.server.address();
       const port = typeof addr === "object" && addr ? addr.port : Number(u.port);
       urls.push(`${u.protocol}//${u.hostname}:${port}`);
       log.info({ url: urls[urls.length - 1] }, "serving client requests");
     }
     // --listen-metrics-urls: /metrics and the health endpoints only, without gRPC.
-    const metricsOnly: typeof http = (req, res) => {
-      const path = (req.url ?? "/").split("?")[0]!;
-      if (["/metrics", "/health", "/livez", "/readyz"].includes(path)) http(req, res);
-      else {
-        res.writeHead(404, { "content-type": "text/plain" });
-        res.end("404 page not found\n");
-      }
-    };
+    const metricsOnly = httpHandler(undefined, (path) =>
+      path === "/version" ? Promise.resolve(NOT_FOUND) : endpoint(path),
+    );
     for (const raw of config.listenMetricsUrls) {
       const u = new URL(raw);
-      if (u.protocol === "https:" && !tls) tls = await clientTlsOptions(config.tls, config.dataDir, hosts);
-      const host = u.hostname.replace(/^\[|\]$/g, "");
       const l = await listenClient(
-        host,
+        u.hostname.replace(/^\[|\]$/g, ""),
         Number(u.port || 2381),
         (socket) => socket.destroy(),
         metricsOnly,
-        u.protocol === "https:" ? tls : undefined,
+        await tlsFor(u),
       );
-      listeners.push(l);
+      closers.unshift(l.close);
       log.info({ url: raw }, "serving metrics");
     }
   } catch (e) {
-    for (const l of listeners) await l.close();
-    grpc.close();
+    for (const c of closers) await c();
     await brain.close();
     throw e;
   }
@@ -94,10 +98,73 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
     clientUrls: urls,
     close: async () => {
       compactor.stop();
-      for (const l of listeners) await l.close();
-      grpc.close();
+      for (const c of closers) await c();
       await brain.close();
       log.info("brain stopped");
     },
+  };
+}
+
+const NOT_FOUND: HttpAnswer = { status: 404, contentType: "text/plain", body: "404 page not found\n" };
+
+/** Opens client listener `index` on host:port. */
+type Listen = (index: number, host: string, port: number) => Promise<ClientListener>;
+
+/** The services as the gRPC server and the relay run them: counted in metrics, requests sized. */
+function served(services: BrainService[], metrics: BrainMetrics): BrainService[] {
+  return services.map(({ def, impl }) => ({ def: withRequestSizes(def), impl: instrument(def, impl, metrics) }));
+}
+
+/** Everything in this process: gRPC, the JSON gateway and the plain endpoints. */
+function inProcess(
+  config: BrainConfig,
+  services: BrainService[],
+  metrics: BrainMetrics,
+  endpoint: (path: string) => Promise<HttpAnswer>,
+  listenerTls: (TlsOptions | undefined)[],
+): Listen {
+  const grpc = createGrpcServer(served(services, metrics), config.maxRequestBytes);
+  const http = httpHandler(new JsonGateway(gatewayHandlers(services), config.maxRequestBytes), endpoint);
+  let open = 0;
+  return async (index, host, port) => {
+    const l = await listenClient(host, port, grpc.inject, http, listenerTls[index]);
+    open++;
+    return {
+      server: l.server,
+      close: async () => {
+        await l.close();
+        if (--open === 0) grpc.close();
+      },
+    };
+  };
+}
+
+/**
+ * Protocol workers terminate the connections; this process accepts them, hands
+ * each to a worker unread, and runs the calls the workers relay.
+ */
+async function withWorkers(
+  config: BrainConfig,
+  services: BrainService[],
+  metrics: BrainMetrics,
+  endpoint: (path: string) => Promise<HttpAnswer>,
+  listenerTls: (TlsOptions | undefined)[],
+  log: Logger,
+  closers: (() => Promise<void> | void)[],
+): Promise<Listen> {
+  const runs = served(services, metrics);
+  const methods = relayMethods(runs.map((s) => s.def));
+  const handlers = methods.map((m) => runs[m.service]!.impl[m.name] as (...args: unknown[]) => void);
+  const workers = new ProtocolWorkers(
+    config.protocolWorkers,
+    { t: "init", maxRequestBytes: config.maxRequestBytes, listeners: listenerTls.map((t) => t ?? null) },
+    (socket: Socket) => new RelayHost(socket, methods, handlers, endpoint),
+    log,
+  );
+  closers.unshift(() => workers.stop());
+  await workers.start();
+  return async (index, host, port) => {
+    const server = await listenTcp(host, port, (socket) => workers.dispatch(index, socket), true);
+    return { server, close: () => closeServer(server, () => undefined) };
   };
 }

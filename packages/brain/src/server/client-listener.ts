@@ -13,60 +13,105 @@ export interface ClientListener {
   close(): Promise<void>;
 }
 
+/** Hands each accepted connection to gRPC or HTTP/1.x. */
+export interface ConnectionRouter {
+  route(socket: Socket): void;
+  /** Ends every connection routed so far. */
+  closeAll(): void;
+}
+
 /**
- * Listens on host:port. Plain TCP connections are told apart by their first
- * bytes; with `tls`, by the negotiated ALPN protocol: a client that offers
- * only h2 (every gRPC client) gets gRPC, one that also offers http/1.1 (curl,
- * browsers) gets HTTP/1.1, where the JSON gateway and /metrics live.
+ * Tells connections apart: plain TCP ones by their first bytes; with `tls`, by
+ * the negotiated ALPN protocol: a client that offers only h2 (every gRPC
+ * client) gets gRPC, one that also offers http/1.1 (curl, browsers) gets
+ * HTTP/1.1, where the JSON gateway and /metrics live.
  */
-export function listenClient(
-  host: string,
-  port: number,
+export function connectionRouter(
   grpc: (socket: Duplex) => void,
   http: (req: IncomingMessage, res: ServerResponse) => void,
   tls?: TlsOptions,
-): Promise<ClientListener> {
+): ConnectionRouter {
   const httpServer = createHttpServer(http);
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   };
-  const server: NetServer = tls
-    ? createTlsServer(
-        {
-          ...tls,
-          ALPNCallback: ({ protocols }) =>
-            protocols.includes("http/1.1") ? "http/1.1" : protocols.includes("h2") ? "h2" : undefined,
-        },
-        (socket: TLSSocket) => {
-          track(socket);
-          if (socket.alpnProtocol === "h2") grpc(socket);
-          else httpServer.emit("connection", socket);
-        },
-      )
-    : createNetServer((socket) => {
+  let route: (socket: Socket) => void;
+  if (tls) {
+    const tlsServer = createTlsServer(
+      {
+        ...tls,
+        ALPNCallback: ({ protocols }) =>
+          protocols.includes("http/1.1") ? "http/1.1" : protocols.includes("h2") ? "h2" : undefined,
+      },
+      (socket: TLSSocket) => {
         track(socket);
-        sniff(socket, (isH2) => {
-          if (isH2) grpc(socket);
-          else httpServer.emit("connection", socket);
-        });
+        if (socket.alpnProtocol === "h2") grpc(socket);
+        else httpServer.emit("connection", socket);
+      },
+    );
+    tlsServer.on("tlsClientError", () => undefined);
+    route = (socket) => {
+      track(socket);
+      tlsServer.emit("connection", socket);
+    };
+  } else {
+    route = (socket) => {
+      track(socket);
+      sniff(socket, (isH2) => {
+        if (isH2) grpc(socket);
+        else httpServer.emit("connection", socket);
       });
-  if (tls) server.on("tlsClientError", () => undefined);
+    };
+  }
+  return {
+    route,
+    closeAll: () => {
+      httpServer.closeAllConnections();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+/**
+ * Listens on host:port and passes each connection on. With `pauseOnConnect`
+ * the connection is not read here (it is handed to another process).
+ */
+export function listenTcp(
+  host: string,
+  port: number,
+  onConnection: (socket: Socket) => void,
+  pauseOnConnect = false,
+): Promise<NetServer> {
+  const server = createNetServer({ pauseOnConnect }, onConnection);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
-      resolve({
-        server,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            httpServer.closeAllConnections();
-            for (const s of sockets) s.destroy();
-          }),
-      });
+      resolve(server);
     });
+  });
+}
+
+/** Serves gRPC and HTTP/1.x on host:port in this process. */
+export async function listenClient(
+  host: string,
+  port: number,
+  grpc: (socket: Duplex) => void,
+  http: (req: IncomingMessage, res: ServerResponse) => void,
+  tls?: TlsOptions,
+): Promise<ClientListener> {
+  const router = connectionRouter(grpc, http, tls);
+  const server = await listenTcp(host, port, router.route);
+  return { server, close: () => closeServer(server, router.closeAll) };
+}
+
+/** Stops accepting, then ends the connections still open. */
+export function closeServer(server: NetServer, closeAll: () => void): Promise<void> {
+  return new Promise<void>((done) => {
+    server.close(() => done());
+    closeAll();
   });
 }
 

@@ -1,35 +1,46 @@
 import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 
 /** What a streaming response writer needs of the HTTP/2 stream under a grpc-js call. */
-interface Http2Writable {
+export interface Http2Writable {
   write(chunk: Buffer): boolean;
   once(event: "drain", listener: () => void): unknown;
   readonly destroyed: boolean;
   readonly writableEnded: boolean;
 }
 
+export interface DirectWriter<T> {
+  /** Queues a message for this turn's write; false once the HTTP/2 stream's buffer is full. */
+  write(msg: T): boolean;
+  /** Writes what is queued now: before the call ends, so nothing is left behind. */
+  flush(): void;
+}
+
+/** Frames one encoded message as gRPC sends it: uncompressed flag, big-endian length, bytes. */
+export function grpcFrame(message: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + message.length);
+  out[0] = 0;
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, 5);
+  return out;
+}
+
 /**
- * Writes a server stream's messages straight to the call's HTTP/2 stream,
- * already framed, and coalesces everything written in one turn of the event
- * loop into one write. grpc-js sends one message per write and waits for each
- * to complete before the next; a revision fanned out to a thousand watchers
- * on eight connections would otherwise cost a thousand round trips through
- * the HTTP/2 layer. Returns undefined when the call has no reachable HTTP/2
- * stream (grpc-js internals changed, or an in-process call such as the JSON
- * gateway's): callers then write through the call as usual.
+ * Writes a server stream's messages straight to its HTTP/2 stream, already
+ * framed, and coalesces everything written in one turn of the event loop into
+ * one write. grpc-js sends one message per write and waits for each to
+ * complete before the next; a revision fanned out to a thousand watchers on
+ * eight connections would otherwise cost a thousand round trips through the
+ * HTTP/2 layer. `beforeFirst` sends the response headers.
  *
  * Every message of the call must go through the returned writer, so that
  * nothing overtakes what waits to be coalesced.
  */
-export function directWriter<T>(
-  call: ServerDuplexStream<unknown, T>,
+export function coalescingWriter<T>(
+  h2: Http2Writable,
+  beforeFirst: () => void,
   frame: (msg: T) => Buffer,
   onDrain: () => void,
-): { write(msg: T): boolean } | undefined {
-  // grpc-js 1.14: ServerDuplexStreamImpl.call is the BaseServerInterceptingCall (no interceptors) holding the stream.
-  const stream = (call as unknown as { call?: { stream?: Partial<Http2Writable> } }).call?.stream;
-  if (!stream || typeof stream.write !== "function" || typeof stream.once !== "function") return undefined;
-  const h2 = stream as Http2Writable;
+): DirectWriter<T> {
   let headersSent = false;
   let full = false;
   let pending: Buffer[] = [];
@@ -54,7 +65,7 @@ export function directWriter<T>(
     write(msg: T): boolean {
       if (!headersSent) {
         headersSent = true;
-        call.sendMetadata(new Metadata());
+        beforeFirst();
       }
       const b = frame(msg);
       pending.push(b);
@@ -65,5 +76,23 @@ export function directWriter<T>(
       }
       return !full;
     },
+    flush,
   };
+}
+
+/**
+ * A coalescing writer (above) under a grpc-js call. Returns undefined when the
+ * call has no reachable HTTP/2 stream (grpc-js internals changed, or an
+ * in-process call such as the JSON gateway's): callers then write through the
+ * call as usual.
+ */
+export function directWriter<T>(
+  call: ServerDuplexStream<unknown, T>,
+  frame: (msg: T) => Buffer,
+  onDrain: () => void,
+): DirectWriter<T> | undefined {
+  // grpc-js 1.14: ServerDuplexStreamImpl.call is the BaseServerInterceptingCall (no interceptors) holding the stream.
+  const stream = (call as unknown as { call?: { stream?: Partial<Http2Writable> } }).call?.stream;
+  if (!stream || typeof stream.write !== "function" || typeof stream.once !== "function") return undefined;
+  return coalescingWriter(stream as Http2Writable, () => call.sendMetadata(new Metadata()), frame, onDrain);
 }

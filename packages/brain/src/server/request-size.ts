@@ -4,6 +4,9 @@ import type { ServiceDefinition } from "@grpc/grpc-js";
 // known only to the deserializer, so we record it on the decoded message.
 const kSize = Symbol("wharf.requestSize");
 
+/** etcd (grpc-go) allows gRPC messages this much larger than --max-request-bytes, for framing. */
+export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+
 export function requestSize(message: object): number {
   return (message as { [kSize]?: number })[kSize] ?? 0;
 }

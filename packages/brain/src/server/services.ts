@@ -1,14 +1,4 @@
 import type { ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
-import {
-  AuthService,
-  ClusterService,
-  election,
-  KVService,
-  LeaseService,
-  lock,
-  MaintenanceService,
-  WatchService,
-} from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import { authService } from "./auth-service.js";
 import { clusterService } from "./cluster-service.js";
@@ -17,7 +7,7 @@ import { kvService } from "./kv-service.js";
 import { leaseService } from "./lease-service.js";
 import { lockService } from "./lock-service.js";
 import { maintenanceService } from "./maintenance-service.js";
-import { encodeWatchResponse } from "./watch-response-encoder.js";
+import { serviceDefinitions } from "./service-definitions.js";
 import { watchService } from "./watch-service.js";
 
 export interface BrainService {
@@ -25,20 +15,17 @@ export interface BrainService {
   impl: UntypedServiceImplementation;
 }
 
-/** Every etcd service brain implements, once; the gRPC server and the JSON gateway both serve these. */
+/** Every etcd service brain implements, once; the gRPC server, the worker relay and the JSON gateway serve these. */
 export function brainServices(brain: Brain): BrainService[] {
-  const s = (def: object, impl: object): BrainService => ({
-    def: def as ServiceDefinition,
-    impl: impl as UntypedServiceImplementation,
-  });
-  return [
-    s(KVService, kvService(brain)),
-    s({ watch: { ...WatchService.watch, responseSerialize: encodeWatchResponse } }, watchService(brain)),
-    s(LeaseService, leaseService(brain)),
-    s(ClusterService, clusterService(brain)),
-    s(MaintenanceService, maintenanceService(brain)),
-    s(election.ElectionService, electionService(brain)),
-    s(lock.LockService, lockService(brain)),
-    s(AuthService, authService()),
+  const impls: object[] = [
+    kvService(brain),
+    watchService(brain),
+    leaseService(brain),
+    clusterService(brain),
+    maintenanceService(brain),
+    electionService(brain),
+    lockService(brain),
+    authService(),
   ];
+  return serviceDefinitions().map((def, i) => ({ def, impl: impls[i] as UntypedServiceImplementation }));
 }

@@ -5,10 +5,9 @@ import { WatchHub } from "../watch/watch-hub.js";
 import { WatchStream } from "../watch/watch-stream.js";
 import { directWriter } from "./grpc-direct-writer.js";
 import { toServiceError } from "./grpc-status.js";
+import { GRPC_OVERHEAD_BYTES } from "./request-size.js";
 import { framedWatchResponse } from "./watch-response-encoder.js";
 
-/** etcd fragments at --max-request-bytes plus the gRPC framing allowance it grants requests. */
-const GRPC_OVERHEAD_BYTES = 512 * 1024;
 /** Revisions kept in memory for watchers that are a little behind; override with WHARF_WATCH_RING_REVISIONS. */
 const RING_REVISIONS = envInt("WHARF_WATCH_RING_REVISIONS", 10_000);
 /** Bytes buffered for a client that stopped reading; override with WHARF_WATCH_MAX_QUEUED_BYTES. */
@@ -34,6 +33,7 @@ export function watchService(brain: Brain): WatchServer {
         direct ?? { write: (r: WatchResponse) => call.write(r) },
         {
           header: headerAt,
+          // etcd fragments at --max-request-bytes plus the framing allowance it grants requests.
           maxRequestBytes: brain.config.maxRequestBytes + GRPC_OVERHEAD_BYTES,
           progressNotifyIntervalMs: Math.max(100, brain.config.watchProgressNotifyIntervalMs),
           maxQueuedBytes: MAX_QUEUED_BYTES,

@@ -1,0 +1,79 @@
+// A protocol worker: a child process of the brain server that terminates the
+// client connections the sequencer hands it (TLS, HTTP/2, gRPC, HTTP/1 for the
+// JSON gateway) and runs every call on the sequencer through the relay on fd 4.
+
+import { Socket } from "node:net";
+import type { TlsOptions } from "node:tls";
+import { connectionRouter } from "./client-listener.js";
+import { JsonGateway } from "./gateway.js";
+import { gatewayHandlers } from "./gateway-services.js";
+import { httpHandler } from "./http-handler.js";
+import { RelayClient } from "./relay-client.js";
+import { relayGrpcServer } from "./relay-grpc-server.js";
+import { relayServices } from "./relay-handlers.js";
+import { relayMethods } from "./relay-methods.js";
+import { serviceDefinitions } from "./service-definitions.js";
+
+/** The sequencer's first message to a worker. */
+export interface WorkerInit {
+  t: "init";
+  maxRequestBytes: number;
+  /** Per client listener, in order: its TLS options, or null for plain TCP. */
+  listeners: (TlsOptions | null)[];
+}
+
+/** A connection for listener `listener`, sent with the socket handle. */
+export interface WorkerConnection {
+  t: "conn";
+  listener: number;
+}
+
+/** The file descriptor of the relay socket pair in the worker. */
+export const RELAY_FD = 4;
+
+function main(): void {
+  const relaySocket = new Socket({ fd: RELAY_FD, readable: true, writable: true });
+  const relay = new RelayClient(relaySocket);
+  // Without the sequencer there is nothing to serve: a worker never outlives it.
+  relaySocket.on("close", () => process.exit(0));
+  process.on("disconnect", () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the sequencer decides when workers stop.
+  process.on("SIGINT", () => undefined);
+
+  process.once("message", (init: WorkerInit) => {
+    const defs = serviceDefinitions();
+    const methods = relayMethods(defs);
+    const grpc = relayGrpcServer(relay, methods, init.maxRequestBytes);
+    const gatewayImpls = relayServices(relay, methods, defs.length);
+    const gateway = new JsonGateway(
+      gatewayHandlers(defs.map((def, i) => ({ def, impl: gatewayImpls[i]! }))),
+      init.maxRequestBytes,
+    );
+    const http = httpHandler(gateway, (path) => relay.http(path));
+    const routers = init.listeners.map((tls) => connectionRouter(grpc.inject, http, tls ? buffers(tls) : undefined));
+    process.on("message", (m: WorkerConnection | { t: "stop" }, handle?: Socket) => {
+      if (m.t === "conn" && handle) {
+        const router = routers[m.listener];
+        if (router) router.route(handle);
+        else handle.destroy();
+      } else if (m.t === "stop") {
+        for (const r of routers) r.closeAll();
+        grpc.close();
+        relaySocket.end();
+        process.exit(0);
+      }
+    });
+    process.send?.({ t: "ready" });
+  });
+}
+
+/** Structured clone turns Buffers into Uint8Arrays; TLS wants Buffers back. */
+function buffers(tls: TlsOptions): TlsOptions {
+  const out: Record<string, unknown> = { ...tls };
+  for (const [k, v] of Object.entries(out)) {
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) out[k] = Buffer.from(v.buffer, v.byteOffset, v.length);
+  }
+  return out as TlsOptions;
+}
+
+main();

@@ -1,0 +1,109 @@
+import type { Socket } from "node:net";
+import { status } from "@grpc/grpc-js";
+import { type Frame, FrameType, FrameWriter, parseHttpResponse, readFrames } from "./relay-frames.js";
+import type { HttpAnswer } from "./relay-host.js";
+
+/** Where the answers to one relayed call go. Payloads are views, valid only during the callback. */
+export interface CallSink {
+  reply?(payload: Buffer): void;
+  message?(payload: Buffer): void;
+  end?(): void;
+  error(code: number, details: string): void;
+}
+
+/** etcd's text when the server goes away under a call. */
+const STOPPED = "etcdserver: server stopped";
+
+/** A worker's end of the relay: opens calls on the sequencer and routes the answers back. */
+export class RelayClient {
+  private readonly sinks = new Map<number, CallSink>();
+  private readonly https = new Map<number, (a: HttpAnswer) => void>();
+  private nextId = 1;
+  private closed = false;
+  readonly writer: FrameWriter;
+
+  constructor(socket: Socket) {
+    this.writer = new FrameWriter(socket);
+    readFrames(socket, (f) => this.onFrame(f));
+    socket.on("close", () => {
+      this.closed = true;
+      for (const [id, sink] of this.sinks) {
+        this.sinks.delete(id);
+        sink.error(status.UNAVAILABLE, STOPPED);
+      }
+      for (const done of this.https.values()) done({ status: 503, contentType: "text/plain", body: STOPPED });
+      this.https.clear();
+    });
+  }
+
+  /** Starts a call; the request is absent for client-streaming methods. */
+  open(method: number, request: Uint8Array | undefined, sink: CallSink): number {
+    const id = this.id();
+    if (this.closed) {
+      sink.error(status.UNAVAILABLE, STOPPED);
+      return id;
+    }
+    this.sinks.set(id, sink);
+    this.writer.write(FrameType.Open, id, request, method);
+    return id;
+  }
+
+  /** Sends a client-stream message, half-close, pause or resume for a call still open. */
+  send(
+    type: FrameType.Message | FrameType.HalfClose | FrameType.Pause | FrameType.Resume,
+    id: number,
+    payload?: Uint8Array,
+  ): void {
+    if (this.sinks.has(id)) this.writer.write(type, id, payload);
+  }
+
+  /** The client went away: the sequencer cancels the call. No-op once the call has ended. */
+  cancel(id: number): void {
+    if (this.sinks.delete(id)) this.writer.write(FrameType.Cancel, id);
+  }
+
+  http(path: string): Promise<HttpAnswer> {
+    if (this.closed) return Promise.resolve({ status: 503, contentType: "text/plain", body: STOPPED });
+    const id = this.id();
+    return new Promise((resolve) => {
+      this.https.set(id, resolve);
+      this.writer.write(FrameType.HttpRequest, id, Buffer.from(path));
+    });
+  }
+
+  private id(): number {
+    const id = this.nextId;
+    this.nextId = id >= 0xffffffff ? 1 : id + 1;
+    return id;
+  }
+
+  private onFrame(f: Frame): void {
+    if (f.type === FrameType.HttpResponse) {
+      const done = this.https.get(f.id);
+      if (!done) return;
+      this.https.delete(f.id);
+      const { contentType, body } = parseHttpResponse(f.payload);
+      done({ status: f.arg, contentType, body: body.toString("utf8") });
+      return;
+    }
+    const sink = this.sinks.get(f.id);
+    if (!sink) return;
+    switch (f.type) {
+      case FrameType.Reply:
+        this.sinks.delete(f.id);
+        sink.reply?.(f.payload);
+        return;
+      case FrameType.StreamMessage:
+        sink.message?.(f.payload);
+        return;
+      case FrameType.StreamEnd:
+        this.sinks.delete(f.id);
+        sink.end?.();
+        return;
+      case FrameType.Error:
+        this.sinks.delete(f.id);
+        sink.error(f.arg, f.payload.toString("utf8"));
+        return;
+    }
+  }
+}

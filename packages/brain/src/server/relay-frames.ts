@@ -1,0 +1,174 @@
+import type { Socket } from "node:net";
+
+// The relay between a protocol worker (which terminates HTTP/2 and gRPC) and
+// the sequencer process (which runs the services). A call is a numbered
+// exchange of frames over one socket pair per worker:
+//   [u32 length of what follows][u8 type][u32 call id][type's fields][payload]
+// Frames written in one turn of the event loop go out as one write.
+
+export enum FrameType {
+  // worker → sequencer
+  /** Starts a call: u16 method index; payload is the request (empty for client-streaming methods). */
+  Open = 1,
+  /** A client-stream message. */
+  Message = 2,
+  /** The client half-closed its stream. */
+  HalfClose = 3,
+  /** The client went away or its deadline passed. */
+  Cancel = 4,
+  /** The client stopped reading: hold server-stream messages. */
+  Pause = 5,
+  /** The client reads again. */
+  Resume = 6,
+  /** A plain HTTP GET (metrics, health); payload is the path. */
+  HttpRequest = 7,
+  // sequencer → worker
+  /** A unary call's response; ends the call. */
+  Reply = 10,
+  /** A server-stream message. */
+  StreamMessage = 11,
+  /** The server ended its stream with OK. */
+  StreamEnd = 12,
+  /** The call failed: u16 gRPC code; payload is the details text. Ends the call. */
+  Error = 13,
+  /** The answer to an HttpRequest: u16 status, u16 content-type length, content type, body. */
+  HttpResponse = 14,
+}
+
+const HEAD = 9; // length, type, id
+
+export interface Frame {
+  type: FrameType;
+  id: number;
+  /** Method index (Open), gRPC code (Error) or HTTP status (HttpResponse). */
+  arg: number;
+  payload: Buffer;
+}
+
+/** Coalesces frames written in one event-loop turn into one socket write. */
+export class FrameWriter {
+  private out = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private scheduled = false;
+  private readonly flushBound = () => this.flush();
+
+  constructor(private readonly socket: Socket) {}
+
+  /** Bytes the socket holds that the peer has not read yet. */
+  get backlog(): number {
+    return this.socket.writableLength + this.used;
+  }
+
+  write(type: FrameType, id: number, payload?: Uint8Array, arg?: number): void {
+    const extra = arg === undefined ? 0 : 2;
+    const n = payload ? payload.length : 0;
+    const need = HEAD + extra + n;
+    this.reserve(need);
+    const out = this.out;
+    let at = this.used;
+    out.writeUInt32LE(need - 4, at);
+    out[at + 4] = type;
+    out.writeUInt32LE(id, at + 5);
+    at += HEAD;
+    if (arg !== undefined) {
+      out.writeUInt16LE(arg, at);
+      at += 2;
+    }
+    if (payload && n > 0) out.set(payload, at);
+    this.used = at + n;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  /** An HttpResponse frame: status, content type and body. */
+  writeHttp(id: number, status: number, contentType: string, body: string | Buffer): void {
+    const ct = Buffer.from(contentType);
+    const b = typeof body === "string" ? Buffer.from(body) : body;
+    const payload = Buffer.allocUnsafe(2 + ct.length + b.length);
+    payload.writeUInt16LE(ct.length, 0);
+    ct.copy(payload, 2);
+    b.copy(payload, 2 + ct.length);
+    this.write(FrameType.HttpResponse, id, payload, status);
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.used === 0 || this.socket.destroyed) {
+      this.used = 0;
+      return;
+    }
+    const chunk = this.out.subarray(0, this.used);
+    // The socket keeps the chunk until it is written: start a fresh buffer.
+    this.out = Buffer.allocUnsafe(Math.max(64 * 1024, this.out.length));
+    this.used = 0;
+    this.socket.write(chunk);
+  }
+
+  private reserve(need: number): void {
+    if (this.used + need <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.used + need));
+    this.out.copy(grown, 0, 0, this.used);
+    this.out = grown;
+  }
+}
+
+/** Whether a frame of this type carries a u16 argument after the call id. */
+function hasArg(type: FrameType): boolean {
+  return type === FrameType.Open || type === FrameType.Error || type === FrameType.HttpResponse;
+}
+
+/**
+ * Splits the byte stream into frames. Payloads are views into the received
+ * chunk: a consumer that keeps one beyond the callback must copy it.
+ */
+export function readFrames(socket: Socket, onFrame: (f: Frame) => void): void {
+  // Bytes of an incomplete frame, kept as chunks until the whole frame is here
+  // (joining on every chunk would copy a large frame over and over).
+  let parts: Buffer[] = [];
+  let have = 0;
+  let need = 0;
+  const frame: Frame = { type: FrameType.Open, id: 0, arg: 0, payload: Buffer.alloc(0) };
+  const parse = (buf: Buffer) => {
+    let at = 0;
+    while (buf.length - at >= 4) {
+      const end = at + 4 + buf.readUInt32LE(at);
+      if (end > buf.length) break;
+      frame.type = buf[at + 4] as FrameType;
+      frame.id = buf.readUInt32LE(at + 5);
+      let p = at + HEAD;
+      if (hasArg(frame.type)) {
+        frame.arg = buf.readUInt16LE(p);
+        p += 2;
+      } else frame.arg = 0;
+      frame.payload = buf.subarray(p, end);
+      onFrame(frame);
+      at = end;
+    }
+    if (at < buf.length) {
+      const rest = buf.subarray(at);
+      parts = [rest];
+      have = rest.length;
+      need = have >= 4 ? 4 + rest.readUInt32LE(0) : 0;
+    }
+  };
+  socket.on("data", (chunk: Buffer) => {
+    if (have === 0) return parse(chunk);
+    parts.push(chunk);
+    have += chunk.length;
+    if (need === 0 || have >= need) {
+      const buf = Buffer.concat(parts, have);
+      parts = [];
+      have = 0;
+      need = 0;
+      parse(buf);
+    }
+  });
+}
+
+/** Parses an HttpResponse frame's payload. */
+export function parseHttpResponse(payload: Buffer): { contentType: string; body: Buffer } {
+  const n = payload.readUInt16LE(0);
+  return { contentType: payload.toString("utf8", 2, 2 + n), body: payload.subarray(2 + n) };
+}

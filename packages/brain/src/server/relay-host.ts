@@ -1,0 +1,224 @@
+import { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
+import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { toServiceError } from "./grpc-status.js";
+import { type Frame, FrameType, FrameWriter, readFrames } from "./relay-frames.js";
+import type { RelayMethod } from "./relay-methods.js";
+
+/** A plain HTTP answer (metrics, health, version). */
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+type Handler = (...args: unknown[]) => void;
+
+/** The handlers' view of a call never carries client metadata: brain reads none. */
+const NO_METADATA = new Metadata();
+
+/**
+ * The sequencer's end of one worker's relay: runs each call the worker opens
+ * through the same service handlers the in-process gRPC server uses, standing
+ * in for grpc-js's call objects, and sends the encoded answers back.
+ */
+export class RelayHost {
+  private readonly calls = new Map<number, RelayCall>();
+  readonly writer: FrameWriter;
+
+  constructor(
+    socket: Socket,
+    private readonly methods: RelayMethod[],
+    /** Handlers by method index. */
+    private readonly handlers: Handler[],
+    private readonly http: (path: string) => Promise<HttpAnswer>,
+  ) {
+    this.writer = new FrameWriter(socket);
+    readFrames(socket, (f) => this.onFrame(f));
+  }
+
+  /** Calls still open. */
+  get open(): number {
+    return this.calls.size;
+  }
+
+  /** The worker is gone: every open call is cancelled, as when its client disconnects. */
+  close(): void {
+    for (const c of [...this.calls.values()]) c.cancel();
+  }
+
+  forget(id: number): void {
+    this.calls.delete(id);
+  }
+
+  private onFrame(f: Frame): void {
+    switch (f.type) {
+      case FrameType.Open:
+        this.openCall(f);
+        return;
+      case FrameType.Message: {
+        const call = this.calls.get(f.id);
+        if (!call) return;
+        const msg = this.decode(call.method, f.payload);
+        if (msg instanceof Error) call.fail(status.INTERNAL, unmarshalText(msg));
+        else call.emit("data", msg);
+        return;
+      }
+      case FrameType.HalfClose:
+        this.calls.get(f.id)?.emit("end");
+        return;
+      case FrameType.Cancel:
+        this.calls.get(f.id)?.cancel();
+        return;
+      case FrameType.Pause: {
+        const call = this.calls.get(f.id);
+        if (call) call.paused = true;
+        return;
+      }
+      case FrameType.Resume:
+        this.calls.get(f.id)?.resume();
+        return;
+      case FrameType.HttpRequest: {
+        const id = f.id;
+        this.http(f.payload.toString("utf8")).then(
+          (a) => this.writer.writeHttp(id, a.status, a.contentType, a.body),
+          (e: Error) => this.writer.writeHttp(id, 500, "text/plain", String(e?.message ?? e)),
+        );
+        return;
+      }
+    }
+  }
+
+  private openCall(f: Frame): void {
+    const m = this.methods[f.arg];
+    const handler = m && this.handlers[m.index];
+    if (!m || !handler) {
+      this.writer.write(FrameType.Error, f.id, Buffer.from("unknown method"), status.UNIMPLEMENTED);
+      return;
+    }
+    let request: unknown;
+    if (!m.def.requestStream) {
+      request = this.decode(m, f.payload);
+      if (request instanceof Error) {
+        this.writer.write(FrameType.Error, f.id, Buffer.from(unmarshalText(request)), status.INTERNAL);
+        return;
+      }
+    }
+    const call = new RelayCall(this, f.id, m, request);
+    this.calls.set(f.id, call);
+    try {
+      if (m.def.requestStream || m.def.responseStream) handler(call);
+      else handler(call, call.callback);
+    } catch (e) {
+      call.emit("error", e);
+    }
+  }
+
+  /** Decodes a request as grpc-js would, from a copy: decoded byte fields may be views that outlive the frame. */
+  private decode(m: RelayMethod, payload: Buffer): unknown {
+    try {
+      return m.def.requestDeserialize(Buffer.from(payload));
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  }
+}
+
+/** grpc-go's words (etcd's) for a request that does not decode. */
+function unmarshalText(e: Error): string {
+  return `grpc: error unmarshalling request: ${e.message}`;
+}
+
+/** Stands in for grpc-js's server call objects (unary, server-, client- and bidi-streaming). */
+class RelayCall extends EventEmitter {
+  cancelled = false;
+  paused = false;
+  private done = false;
+  readonly metadata = NO_METADATA;
+
+  constructor(
+    private readonly host: RelayHost,
+    private readonly id: number,
+    readonly method: RelayMethod,
+    readonly request: unknown,
+  ) {
+    super();
+  }
+
+  getPeer(): string {
+    return "relay";
+  }
+
+  getDeadline(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
+  sendMetadata(): void {}
+
+  /** A unary handler's callback. */
+  readonly callback = (e: Partial<ServiceError> | null, response?: unknown): void => {
+    if (e) {
+      this.fail(e.code ?? status.UNKNOWN, e.details ?? e.message ?? "");
+      return;
+    }
+    if (!this.finish()) return;
+    let bytes: Buffer;
+    try {
+      bytes = this.method.def.responseSerialize(response);
+    } catch (err) {
+      this.host.writer.write(FrameType.Error, this.id, Buffer.from(String(err)), status.INTERNAL);
+      return;
+    }
+    this.host.writer.write(FrameType.Reply, this.id, bytes);
+  };
+
+  write(message: unknown): boolean {
+    if (this.done) return true;
+    this.host.writer.write(FrameType.StreamMessage, this.id, this.method.def.responseSerialize(message));
+    return !this.paused;
+  }
+
+  end(): void {
+    if (!this.finish()) return;
+    this.host.writer.write(FrameType.StreamEnd, this.id);
+    super.emit("finish");
+  }
+
+  /** Ends the call with an error status, once. */
+  fail(code: number, details: string): void {
+    if (!this.finish()) return;
+    this.host.writer.write(FrameType.Error, this.id, Buffer.from(details), code);
+    if (this.method.def.responseStream) super.emit("finish");
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== "error") return super.emit(event, ...args);
+    // As with grpc-js, emitting 'error' on a stream ends the call with that status.
+    const raw = args[0] as Partial<ServiceError>;
+    const e = typeof raw?.code === "number" ? raw : toServiceError(raw);
+    this.fail(e.code ?? status.UNKNOWN, e.details ?? e.message ?? "");
+    if (this.listenerCount("error") > 0) super.emit("error", raw);
+    return true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    super.emit("drain");
+  }
+
+  /** The client is gone. */
+  cancel(): void {
+    if (!this.finish()) return;
+    this.cancelled = true;
+    super.emit("cancelled");
+    super.emit("close");
+  }
+
+  private finish(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    this.host.forget(this.id);
+    return true;
+  }
+}
