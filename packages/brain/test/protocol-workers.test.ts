@@ -311,6 +311,19 @@ describe("protocol worker processes", () => {
     await waiterLease.revoke();
   });
 
+  it("stops on SIGTERM while a client's watch is open", async () => {
+    const own = await startBrain({ args: ["--protocol-workers=1"] });
+    const watcher = new Etcd3({ hosts: own.url });
+    const watch = await watcher.watch().key("/held-open").create();
+    const stopped = own.stop().then(() => "stopped");
+    const hung = sleep(10_000).then(() => "still running after 10 s");
+    const outcome = await Promise.race([stopped, hung]);
+    if (outcome !== "stopped") await own.kill();
+    await watch.cancel().catch(() => undefined);
+    watcher.close();
+    assert.equal(outcome, "stopped", own.output());
+  });
+
   it("workers exit when the sequencer is killed", async () => {
     const own = await startBrain({ args: ["--protocol-workers=1"] });
     const workers = childrenOf(own.pid);

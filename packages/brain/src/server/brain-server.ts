@@ -6,7 +6,7 @@ import { Brain } from "../brain.js";
 import type { BrainConfig } from "../config.js";
 import { BrainMetrics } from "../metrics.js";
 import { clientTlsOptions } from "../tls/tls-options.js";
-import { type ClientListener, closeServer, listenClient, listenTcp } from "./client-listener.js";
+import { type ClientListener, listenClient, listenTcp } from "./client-listener.js";
 import { JsonGateway } from "./gateway.js";
 import { gatewayHandlers } from "./gateway-services.js";
 import { createGrpcServer } from "./grpc-server.js";
@@ -165,6 +165,13 @@ async function withWorkers(
   await workers.start();
   return async (index, host, port) => {
     const server = await listenTcp(host, port, (socket) => workers.dispatch(index, socket), true);
-    return { server, close: () => closeServer(server, () => undefined) };
+    // The connections belong to the workers, which close them when they stop; the
+    // server's own count of them is not to be waited for.
+    return {
+      server,
+      close: async () => {
+        server.close();
+      },
+    };
   };
 }
