@@ -6,11 +6,15 @@ import { selfSignedCertificate } from "@wharf/pki";
 import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
 import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
+import { withOpenApi } from "./endpoints/openapi.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
+import type { WatchCacheLog } from "./storage/watch-cache.js";
+import { DEFAULT_WATCH_CACHE_SIZE, parseWatchCacheSizes, watchCacheSize } from "./storage/watch-cache-sizes.js";
+import { WatchCaches } from "./storage/watch-caches.js";
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -30,6 +34,20 @@ export interface ApiServerOptions {
   anonymousAuth?: boolean;
   /** Delete the contents of terminating namespaces (default on; tests turn it off to observe Terminating). */
   finalizeNamespaces?: boolean;
+  /** kube's --watch-cache: serve watches and RV=0 lists from one watch cache per resource (default on). */
+  watchCache?: boolean;
+  /** kube's --default-watch-cache-size (100); 0 leaves resources without a size in watchCacheSizes uncached. */
+  defaultWatchCacheSize?: number;
+  /** kube's --watch-cache-sizes: `resource[.group]#size` entries; size 0 leaves that resource uncached. */
+  watchCacheSizes?: string[];
+  /** A cache's event window grows while its oldest event is younger than this (kube: 75 s); 0 keeps it at its size. */
+  watchCacheEventFreshMs?: number;
+  /** How often watches with allowWatchBookmarks get a bookmark (kube: 60 s). */
+  watchBookmarkIntervalMs?: number;
+  /** Bytes a watch may leave unread beyond its initial events before it is closed (8 MiB). */
+  maxWatchBufferedBytes?: number;
+  /** Debug and warning lines (pino-compatible), e.g. when a watch cache starts. */
+  log?: WatchCacheLog;
 }
 
 export interface RunningApiServer {
@@ -82,9 +100,21 @@ async function bootstrap(ns: GenericStore): Promise<void> {
 }
 
 export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
+  const cacheSizes = parseWatchCacheSizes(o.watchCacheSizes ?? []);
   const storage = EtcdStorage.connect(o.etcdServers);
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
-  const stores = builtinResources.filter((d) => d.stored !== false).map((d) => new GenericStore(d, storage, prefix));
+  const caches = new WatchCaches(storage, { eventFreshMs: o.watchCacheEventFreshMs }, o.log);
+  const stores = builtinResources
+    .filter((d) => d.stored !== false)
+    .map((d) => {
+      const size = watchCacheSize(d.group, d.resource, cacheSizes, o.defaultWatchCacheSize ?? DEFAULT_WATCH_CACHE_SIZE);
+      const name = d.group === "" ? d.resource : `${d.resource}.${d.group}`;
+      return new GenericStore(d, storage, prefix, {
+        cache: (keyPrefix) =>
+          o.watchCache !== false && size > 0 ? caches.forPrefix(keyPrefix, name, size) : undefined,
+        bookmarkIntervalMs: o.watchBookmarkIntervalMs,
+      });
+    });
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
   await bootstrap(namespaceStore);
   const lifecycle = new NamespaceLifecycle(
@@ -112,6 +142,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       }),
     lifecycle,
     version: KUBERNETES_VERSION,
+    maxWatchBufferedBytes: o.maxWatchBufferedBytes,
     ready: async () => {
       try {
         await storage.currentRevision();
@@ -126,7 +157,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   // Client certificates are asked for but not required: a request without one may still carry a token.
   const server = createSecureServer(
     { ...tls, allowHTTP1: true, ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: false } : {}) },
-    handler,
+    withOpenApi(handler, {
+      authenticate: (req) => authenticate(req, auth),
+      resources: builtinResources,
+      groups: API_GROUPS,
+      version: KUBERNETES_VERSION.gitVersion,
+    }),
   );
   // Watches hold connections open; closing the server ends them.
   const sockets = new Set<import("node:net").Socket>();
@@ -149,6 +185,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
+      caches.stop();
       storage.close();
     },
   };

@@ -34,6 +34,24 @@ export function apiserverCommand(): Command {
       bool("anonymous-auth"),
       false,
     )
+    .option(
+      "--watch-cache [bool]",
+      "serve watches and resourceVersion=0 lists from one watch cache per resource, fed by one etcd watch each",
+      bool("watch-cache"),
+      true,
+    )
+    .option(
+      "--watch-cache-sizes <sizes>",
+      "comma-separated resource[.group]#size: the event window of a resource's watch cache; 0 turns its cache off",
+      list,
+      [],
+    )
+    .option(
+      "--default-watch-cache-size <n>",
+      "event window of the watch caches not listed in --watch-cache-sizes; 0 turns them off",
+      int("default-watch-cache-size"),
+      100,
+    )
     .action(async (o) => {
       const log = pino({ base: { component: "apiserver" } }, pino.destination(2));
       const running = await serveUntilSignal("apiserver", log, () =>
@@ -48,6 +66,10 @@ export function apiserverCommand(): Command {
           clientCaFile: o.clientCaFile,
           tokenAuthFile: o.tokenAuthFile,
           anonymousAuth: o.anonymousAuth,
+          watchCache: o.watchCache,
+          watchCacheSizes: o.watchCacheSizes,
+          defaultWatchCacheSize: o.defaultWatchCacheSize,
+          log,
         }),
       );
       log.info({ url: running.url, etcd: o.etcdServers }, "apiserver ready");

@@ -15,20 +15,23 @@ import {
   unsupportedMediaType,
 } from "@wharf/apimachinery";
 import type { UserInfo } from "../auth/user-info.js";
-import type { GenericStore, KubeObject, ListQuery, UpdateMode } from "../registry/generic-store.js";
+import type { GenericStore, KubeObject, ListQuery, UpdateMode, WatchEvent } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
 import { type ResourceDefinition, servedSubresource } from "../registry/resource-definition.js";
 import { applyApproval } from "../registry/resources/certificates.js";
 import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
+import { applyStrategicMergePatch } from "./openapi.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
 import { bindPod, review, scaleMerge, toScale } from "./subresources.js";
-import { toTable, wantsTable } from "./table.js";
+import { type TableOptions, toTable, wantsTable } from "./table.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
 
 /** kube-apiserver refuses request bodies over 3 MiB with 413. */
 const MAX_BODY = 3 * 1024 * 1024;
+/** A watch whose client leaves more than this unread (beyond its initial events) is closed; the client re-watches. */
+export const DEFAULT_MAX_WATCH_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface ApiHandlerOptions {
   /** Who is calling; undefined answers 401. */
@@ -45,6 +48,8 @@ export interface ApiHandlerOptions {
   version: Record<string, string>;
   /** Readiness of the storage behind the server. */
   ready(): Promise<boolean>;
+  /** Bytes a watch may leave unread beyond its initial events before it is closed (default 8 MiB). */
+  maxWatchBufferedBytes?: number;
 }
 
 export function writeJson(res: Res, code: number, body: unknown): void {
@@ -184,7 +189,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
         if (req.method === "DELETE" && r.def.resource === "namespaces" && r.def.group === "" && r.name) {
           return writeJson(res, 200, await o.lifecycle.delete(r.name));
         }
-        await serveResource(r, req, res, url, o.lifecycle);
+        await serveResource(r, req, res, url, o.lifecycle, o.maxWatchBufferedBytes);
       } catch (e) {
         if (!res.headersSent) writeStatusError(res, e);
         else res.end();
@@ -223,11 +228,9 @@ async function patched(req: Req, current: KubeObject): Promise<{ next: KubeObjec
   const patch = await readBody(req);
   let next: KubeObject;
   if (type.startsWith("application/json-patch+json")) next = applyJsonPatch(current, patch) as KubeObject;
-  else if (
-    type.startsWith("application/merge-patch+json") ||
-    type.startsWith("application/strategic-merge-patch+json")
-  ) {
-    next = applyMergePatch(current, patch) as KubeObject;
+  else if (type.startsWith("application/merge-patch+json")) next = applyMergePatch(current, patch) as KubeObject;
+  else if (type.startsWith("application/strategic-merge-patch+json")) {
+    next = applyStrategicMergePatch(current, patch) as KubeObject;
   } else throw unsupportedMediaType();
   // The patch was computed against `current`: write only if the object is still at that version.
   const meta = { ...(next.metadata ?? {}) };
@@ -295,7 +298,14 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
   writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun));
 }
 
-async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: NamespaceLifecycle): Promise<void> {
+async function serveResource(
+  r: Route,
+  req: Req,
+  res: Res,
+  url: URL,
+  lifecycle: NamespaceLifecycle,
+  maxWatchBufferedBytes = DEFAULT_MAX_WATCH_BUFFERED_BYTES,
+): Promise<void> {
   const store = r.store!;
   const q = url.searchParams;
   const dryRun = q.getAll("dryRun").includes("All");
@@ -315,11 +325,14 @@ async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: 
         limit: q.has("limit") ? Number(q.get("limit")) : undefined,
         continueToken: q.get("continue") ?? undefined,
         resourceVersion: q.get("resourceVersion") ?? undefined,
+        resourceVersionMatch: q.get("resourceVersionMatch") ?? undefined,
+        sendInitialEvents: q.has("sendInitialEvents") ? isTrue(q.get("sendInitialEvents")) : undefined,
       };
-      if (q.get("watch") === "true" || q.get("watch") === "1") {
-        // A watch answers 200 before its first event: refuse bad selectors first.
-        store.checkFieldSelector(query);
-        return watch(store, query, req, res, q);
+      if (isTrue(q.get("watch"))) {
+        // A watch answers 200 before its first event: refuse bad selectors and options first.
+        store.checkWatch(query);
+        if (wantsTable(accept)) toTable(store.def, { items: [] }, table); // a bad includeObject is a 400, not a stream
+        return watch(store, query, req, res, q, maxWatchBufferedBytes, wantsTable(accept) ? table : undefined);
       }
       const list = await store.list(query);
       return writeJson(res, 200, wantsTable(accept) ? toTable(store.def, list, table) : list);
@@ -361,10 +374,51 @@ async function serveResource(r: Route, req: Req, res: Res, url: URL, lifecycle: 
   }
 }
 
-async function watch(store: GenericStore, query: ListQuery, req: Req, res: Res, q: URLSearchParams): Promise<void> {
+const isTrue = (v: string | null) => v === "true" || v === "1";
+
+/** Each event's line, serialized once however many watchers it goes to. */
+const watchLines = new WeakMap<WatchEvent, string>();
+
+function watchLine(e: WatchEvent): string {
+  let line = watchLines.get(e);
+  if (line === undefined) {
+    line = `${JSON.stringify(e)}\n`;
+    watchLines.set(e, line);
+  }
+  return line;
+}
+
+/** Bytes written to a response that the client has not taken yet. */
+function unread(res: Res): number {
+  const h2 = (res as Http2ServerResponse).stream;
+  return h2 ? h2.writableLength : (res as ServerResponse).writableLength;
+}
+
+/**
+ * A watch: 200 and then one JSON event per line (objects as Tables when the
+ * client asked for them: column definitions only in the first, as kube
+ * sends them; bookmarks and errors as they are). An error starting it
+ * (410 Expired for a revision older than the watch cache's window) is the
+ * stream's only event, of type ERROR, as kube sends it. A client that stops
+ * reading is cut off once `maxBuffered` bytes wait for it beyond its initial
+ * events (kube closes a watcher that cannot keep up; the client re-watches
+ * from its last resourceVersion) instead of being buffered for without bound.
+ */
+async function watch(
+  store: GenericStore,
+  query: ListQuery,
+  req: Req,
+  res: Res,
+  q: URLSearchParams,
+  maxBuffered: number,
+  table?: TableOptions,
+): Promise<void> {
   const timeoutSeconds = q.has("timeoutSeconds") ? Number(q.get("timeoutSeconds")) : 1800;
+  const timeoutMs = Math.max(1, timeoutSeconds) * 1000;
   let ended = false;
   let handle: { stop(): void } | undefined;
+  /** While the initial events are written nothing is cut off; afterwards the limit counts from what they left. */
+  let limit = Number.POSITIVE_INFINITY;
   const finish = () => {
     if (ended) return;
     ended = true;
@@ -372,21 +426,39 @@ async function watch(store: GenericStore, query: ListQuery, req: Req, res: Res, 
     clearTimeout(timer);
     res.end();
   };
-  const timer = setTimeout(finish, Math.max(1, timeoutSeconds) * 1000);
+  const timer = setTimeout(finish, timeoutMs);
+  req.once("close", finish);
   res.writeHead(200, { "content-type": "application/json" });
   // Clients wait for the response headers before they make the changes they watch for: send them now.
   (res as ServerResponse).flushHeaders?.();
-  const write = (line: string) => (res as ServerResponse).write(line);
-  handle = await store.watch(
-    query,
-    (e) => {
-      if (!ended) write(`${JSON.stringify(e)}\n`);
-    },
-    (err) => {
-      if (err && !ended) write(`${JSON.stringify({ type: "ERROR", object: err.status })}\n`);
-      finish();
-    },
-  );
+  const write = (line: string) => {
+    if (ended) return;
+    (res as ServerResponse).write(line);
+    if (unread(res) > limit) finish();
+  };
+  let headers = true;
+  const line = (e: WatchEvent): string => {
+    if (!table || e.type === "BOOKMARK" || e.type === "ERROR") return watchLine(e);
+    const object = toTable(store.def, e.object, { ...table, noHeaders: !headers });
+    headers = false;
+    return `${JSON.stringify({ type: e.type, object })}\n`;
+  };
+  try {
+    handle = await store.watch(
+      query,
+      (e) => write(line(e)),
+      (err) => {
+        if (err) write(`${JSON.stringify({ type: "ERROR", object: err.status })}\n`);
+        finish();
+      },
+      { allowWatchBookmarks: isTrue(q.get("allowWatchBookmarks")), deadline: Date.now() + timeoutMs },
+    );
+  } catch (e) {
+    const err = e instanceof StatusError ? e : internalError(e instanceof Error ? e : new Error(String(e)));
+    write(`${JSON.stringify({ type: "ERROR", object: err.status })}\n`);
+    finish();
+    return;
+  }
+  limit = unread(res) + maxBuffered;
   if (ended) handle.stop();
-  req.once("close", finish);
 }

@@ -5,17 +5,23 @@ import {
   conflict,
   decodeContinueToken,
   encodeContinueToken,
+  type FieldError,
   type FieldSelector,
   fillCreateMeta,
+  forbiddenField,
   internalError,
   invalid as invalidStatus,
   type LabelSelector,
   notFound,
+  notSupportedField,
+  parseResourceVersion,
   resourceExpired,
   StatusError,
+  tooLargeResourceVersion,
   validateObjectMeta,
 } from "@wharf/apimachinery";
 import { type Storage, StorageError, type StorageEvent, type WatchHandle } from "../storage/storage.js";
+import type { WatchCache } from "../storage/watch-cache.js";
 import { apiVersionOf, type ResourceDefinition, servedSubresource } from "./resource-definition.js";
 import { builtinStrategies, strategyKey } from "./strategies/index.js";
 import type { KindStrategy, KubeObject, ObjectMeta } from "./strategy.js";
@@ -29,7 +35,43 @@ export interface ListQuery {
   limit?: number;
   continueToken?: string;
   resourceVersion?: string;
+  /** "Exact", "NotOlderThan" or unset (kube's legacy semantics). */
+  resourceVersionMatch?: string;
+  /** Whether the request carried sendInitialEvents (its value): refused in 1.28, where WatchList is off. */
+  sendInitialEvents?: boolean;
 }
+
+/** Per-request watch options beside the query. */
+export interface WatchOptions {
+  /** allowWatchBookmarks=true: BOOKMARK events while the watch is quiet. */
+  allowWatchBookmarks?: boolean;
+  /** When the watch's timeout closes it (ms since the epoch); the last bookmark goes out 2 s before. */
+  deadline?: number;
+}
+
+/** How a store serves lists and watches beside storage. */
+export interface StoreWatchConfig {
+  /**
+   * The watch cache of the store's key prefix, or undefined when the resource
+   * is not cached (its lists and watches then go to storage). Called once.
+   */
+  cache?(keyPrefix: string): WatchCache<KubeObject> | undefined;
+  /** How often a watch with allowWatchBookmarks gets a bookmark (kube: every minute). */
+  bookmarkIntervalMs?: number;
+}
+
+/** A storage event as served: decoded once and shared by every watcher it goes to. */
+interface ServedEvent {
+  object: KubeObject;
+  previous?: KubeObject;
+  /** `object` with its apiVersion, kind and the event's resourceVersion. */
+  served: KubeObject;
+  /** The watch events made of it, one per type a watcher may see it as. */
+  as: Partial<Record<"ADDED" | "MODIFIED" | "DELETED", WatchEvent>>;
+}
+
+/** The group and kind of kube's 422 for bad list options. */
+const LIST_OPTIONS_KIND = { group: "meta.k8s.io", kind: "ListOptions" };
 
 /**
  * Which part of an object an update may change: "main" (all but status, for
@@ -55,15 +97,20 @@ export class GenericStore {
   private readonly strategy: KindStrategy;
   /** Whether writes to the main resource leave status alone (kinds with a status subresource). */
   private readonly hasStatus: boolean;
+  /** The watch cache serving this resource's watches and RV=0 lists; undefined: straight to storage. */
+  readonly watchCache: WatchCache<KubeObject> | undefined;
+  private readonly servedEvents = new WeakMap<StorageEvent<KubeObject>, ServedEvent>();
 
   constructor(
     readonly def: ResourceDefinition,
     private readonly storage: Storage,
     private readonly prefix: string,
+    private readonly watchConfig: StoreWatchConfig = {},
   ) {
     this.qualified = { group: def.group, resource: def.resource };
     this.strategy = def.strategy ?? builtinStrategies.get(strategyKey(def.group, def.kind)) ?? {};
     this.hasStatus = servedSubresource(def, "status") !== undefined;
+    this.watchCache = watchConfig.cache?.(this.keyPrefix());
   }
 
   /** The served shape of a stored object (events.k8s.io and autoscaling/v1 are kept in another version's shape). */
@@ -321,22 +368,153 @@ export class GenericStore {
     return true;
   }
 
+  /**
+   * kube's ValidateListOptions (1.28, WatchList off): 422 Invalid on
+   * ListOptions.meta.k8s.io for resourceVersionMatch without a resourceVersion,
+   * with continue, of an unknown value, "Exact" at "0", and for sendInitialEvents.
+   */
+  private checkListOptions(q: ListQuery, watch: boolean): void {
+    const match = q.resourceVersionMatch ?? "";
+    const errors: FieldError[] = [];
+    if (watch) {
+      if (q.sendInitialEvents !== undefined) {
+        if (match !== "NotOlderThan") {
+          errors.push(
+            forbiddenField(
+              "resourceVersionMatch",
+              "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            ),
+          );
+        }
+        errors.push(
+          forbiddenField(
+            "sendInitialEvents",
+            "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+          ),
+        );
+      }
+      if (match !== "") {
+        if (q.sendInitialEvents === undefined) {
+          errors.push(
+            forbiddenField(
+              "resourceVersionMatch",
+              "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+            ),
+          );
+        }
+        if (match !== "NotOlderThan") errors.push(notSupportedField("resourceVersionMatch", match, ["NotOlderThan"]));
+        if (q.continueToken) {
+          errors.push(
+            forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"),
+          );
+        }
+      }
+    } else {
+      if (match !== "") {
+        if (!q.resourceVersion) {
+          errors.push(
+            forbiddenField(
+              "resourceVersionMatch",
+              "resourceVersionMatch is forbidden unless resourceVersion is provided",
+            ),
+          );
+        }
+        if (q.continueToken) {
+          errors.push(
+            forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"),
+          );
+        }
+        if (match !== "Exact" && match !== "NotOlderThan") {
+          errors.push(notSupportedField("resourceVersionMatch", match, ["Exact", "NotOlderThan", ""]));
+        }
+        if (match === "Exact" && q.resourceVersion === "0") {
+          errors.push(
+            forbiddenField("resourceVersionMatch", 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+          );
+        }
+      }
+      if (q.sendInitialEvents !== undefined) {
+        errors.push(forbiddenField("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+      }
+    }
+    if (errors.length > 0) throw invalidStatus(LIST_OPTIONS_KIND, "", errors);
+  }
+
+  /**
+   * Lists as kube-apiserver 1.28 does with its watch cache: resourceVersion
+   * "0" (limit ignored, no continue) and "N" without a limit (not older than
+   * N: waits up to 3 s for the cache, else 504 ResourceVersionTooLarge) come
+   * from the cache; unset (a consistent read), continue, limit with N, and
+   * resourceVersionMatch=Exact (a read at revision N) go to etcd. RV=0 before
+   * the cache has its first list also goes to etcd.
+   */
   async list(q: ListQuery): Promise<KubeObject> {
     this.checkFieldSelector(q);
+    this.checkListOptions(q, false);
+    const rv = parseResourceVersion(q.resourceVersion ?? "");
+    const match = q.resourceVersionMatch ?? "";
+    const cache = this.watchCache;
+    if (cache && this.listableFromCache(q, match)) {
+      if (q.resourceVersion !== "0" || cache.ready) return this.listFromCache(cache, q, rv);
+      cache.start();
+    }
+    return this.listFromStorage(q, rv, match);
+  }
+
+  /** kube 1.28's shouldDelegateList, negated. */
+  private listableFromCache(q: ListQuery, match: string): boolean {
+    if (q.continueToken || !q.resourceVersion) return false;
+    if (match !== "" && match !== "NotOlderThan") return false;
+    return q.resourceVersion === "0" || !(q.limit && q.limit > 0);
+  }
+
+  private async listFromCache(cache: WatchCache<KubeObject>, q: ListQuery, rv: number): Promise<KubeObject> {
+    let listed: Awaited<ReturnType<WatchCache<KubeObject>["list"]>>;
+    try {
+      listed = await cache.list(this.keyPrefix(q.namespace), rv);
+    } catch (e) {
+      if (e instanceof StorageError && e.code === "ResourceVersionTooLarge") {
+        throw tooLargeResourceVersion(rv, e.revision ?? 0, 1);
+      }
+      throw this.mapError(e, "");
+    }
+    // Items share the cache's objects below their top level: readers must not mutate them.
+    const items: KubeObject[] = [];
+    for (const it of listed.items) {
+      const obj = this.decode(it.object);
+      if (this.matches(obj, q)) items.push(this.withVersion(obj, it.resourceVersion));
+    }
+    return {
+      kind: this.def.listKind,
+      apiVersion: apiVersionOf(this.def),
+      metadata: { resourceVersion: String(listed.revision) },
+      items,
+    };
+  }
+
+  /**
+   * etcd3's GetList: a continue token reads at its revision; Exact (and a
+   * legacy N with a limit) at N; otherwise the latest revision, which must
+   * not be older than N.
+   */
+  private async listFromStorage(q: ListQuery, rv: number, match: string): Promise<KubeObject> {
     const prefix = this.keyPrefix(q.namespace);
+    const limit = q.limit && q.limit > 0 ? q.limit : 0;
     let startAfterKey: string | undefined;
     let revision = 0;
+    let minimum = 0;
     if (q.continueToken) {
       const t = decodeContinueToken(q.continueToken);
       startAfterKey = `${prefix}${t.start}`;
       revision = t.rv;
       // The token's start is relative to the prefix; its key is the last one returned plus "\0" in kube's encoding.
       startAfterKey = startAfterKey.endsWith("\u0000") ? startAfterKey.slice(0, -1) : startAfterKey;
-    } else if (q.resourceVersion && q.resourceVersion !== "0") {
-      revision = Number(q.resourceVersion);
+    } else if (match === "Exact" || (match === "" && rv > 0 && limit > 0)) {
+      revision = rv;
+    } else {
+      minimum = rv;
     }
     const items: KubeObject[] = [];
-    const limit = q.limit && q.limit > 0 ? q.limit : 0;
     let lastKey: string | undefined;
     let more = false;
     let remaining = 0;
@@ -349,6 +527,7 @@ export class GenericStore {
           startAfterKey,
           revision: listRev,
         });
+        if (minimum > page.revision) throw tooLargeResourceVersion(minimum, page.revision, 0);
         listRev = page.revision;
         for (const it of page.items) {
           lastKey = it.key;
@@ -361,10 +540,13 @@ export class GenericStore {
         startAfterKey = lastKey;
       }
     } catch (e) {
-      if (e instanceof StorageError && e.code === "ResourceVersionTooOld" && q.continueToken) {
-        throw resourceExpired(
-          "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
-        );
+      if (e instanceof StorageError && e.code === "ResourceVersionTooOld") {
+        if (q.continueToken) {
+          throw resourceExpired(
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+          );
+        }
+        throw resourceExpired("The resourceVersion for the provided list is too old.");
       }
       throw this.mapError(e, "");
     }
@@ -377,44 +559,124 @@ export class GenericStore {
   }
 
   /**
-   * Watches from `resourceVersion` ("" or "0": send the current state as
-   * ADDED first). Objects that stop matching the selectors arrive as DELETED,
-   * those that start matching as ADDED, as kube-apiserver's watch cache does.
+   * What a watch refuses with an error response rather than in its stream:
+   * unsupported field selectors, bad list options and resource versions.
+   * Returns the revision to watch from (0: the current state first).
    */
-  async watch(q: ListQuery, send: (e: WatchEvent) => void, onEnd: (e?: StatusError) => void): Promise<WatchHandle> {
+  checkWatch(q: ListQuery): number {
     this.checkFieldSelector(q);
-    let from: number;
-    if (!q.resourceVersion || q.resourceVersion === "0") {
-      const initial = await this.list({ ...q, limit: 0, continueToken: undefined, resourceVersion: undefined });
-      for (const item of initial.items as KubeObject[]) send({ type: "ADDED", object: item });
-      from = Number((initial.metadata as { resourceVersion: string }).resourceVersion);
-    } else {
-      from = Number(q.resourceVersion);
-      if (!Number.isSafeInteger(from)) throw badRequest(`invalid resource version: ${q.resourceVersion}`);
+    this.checkListOptions(q, true);
+    return parseResourceVersion(q.resourceVersion ?? "");
+  }
+
+  /**
+   * Watches from `resourceVersion` ("" or "0": the current state as ADDED
+   * first), from the resource's watch cache when it has one, else with its
+   * own storage watch. Objects that stop matching the selectors arrive as
+   * DELETED, those that start matching as ADDED, as kube-apiserver's watch
+   * cache does. Throws a StatusError (kube sends it as the stream's ERROR
+   * event) when the watch cannot start, e.g. 410 Expired for a revision older
+   * than the cache's window; `onEnd` reports a later end.
+   */
+  async watch(
+    q: ListQuery,
+    send: (e: WatchEvent) => void,
+    onEnd: (e?: StatusError) => void,
+    options: WatchOptions = {},
+  ): Promise<WatchHandle> {
+    const from = this.checkWatch(q);
+    const prefix = this.keyPrefix(q.namespace);
+    const onEvent = (e: StorageEvent<KubeObject>) => {
+      const we = this.watchEventFor(e, q);
+      if (we) send(we);
+    };
+    const cache = this.watchCache;
+    if (cache) {
+      try {
+        return await cache.watch(
+          prefix,
+          from,
+          {
+            onEvent,
+            onBookmark: (rv) => send(this.bookmark(rv)),
+            onEnd: (err) => onEnd(err && this.watchError(err, true)),
+          },
+          {
+            allowBookmarks: options.allowWatchBookmarks,
+            bookmarkIntervalMs: this.watchConfig.bookmarkIntervalMs,
+            deadline: options.deadline,
+          },
+        );
+      } catch (e) {
+        throw this.watchError(e, true);
+      }
     }
-    return this.storage.watch<KubeObject>(this.keyPrefix(q.namespace), from, {
-      onEvent: (e: StorageEvent<KubeObject>) => {
-        const object = this.decode(e.object);
-        const previous = e.previous === undefined ? undefined : this.decode(e.previous);
-        const now = e.type !== "DELETED" && this.matches(object, q);
-        const before = previous !== undefined && this.matches(previous, q);
-        const obj = this.withVersion(object, e.resourceVersion);
-        if (e.type === "ADDED") {
-          if (now) send({ type: "ADDED", object: obj });
-        } else if (e.type === "MODIFIED") {
-          if (now && before) send({ type: "MODIFIED", object: obj });
-          else if (now) send({ type: "ADDED", object: obj });
-          else if (before) send({ type: "DELETED", object: obj });
-        } else if (before || (previous === undefined && this.matches(object, q))) {
-          send({ type: "DELETED", object: obj });
-        }
-      },
-      onError: (e: StorageError) => {
-        if (e.code === "ResourceVersionTooOld") {
-          onEnd(resourceExpired(`too old resource version: ${from} (${e.revision ?? 0})`));
-        } else onEnd(internalError(e));
-      },
+    let start = from;
+    if (from === 0) {
+      const initial = await this.listFromStorage({ ...q, limit: 0, continueToken: undefined }, 0, "");
+      for (const item of initial.items as KubeObject[]) send({ type: "ADDED", object: item });
+      start = Number((initial.metadata as { resourceVersion: string }).resourceVersion);
+    }
+    return this.storage.watch<KubeObject>(prefix, start, {
+      onEvent,
+      // kube's etcd watcher turns etcd's progress notifications into bookmarks for clients that allow them.
+      onProgress: options.allowWatchBookmarks ? (rv) => send(this.bookmark(rv)) : undefined,
+      onError: (e: StorageError) => onEnd(this.watchError(e, false)),
     });
+  }
+
+  /**
+   * The watch event a storage event is for a watcher with these selectors,
+   * or none: leaving the selection is DELETED, entering it ADDED. Decoding and
+   * the served object are made once per storage event and shared by all its
+   * watchers (and so is the serialized line, by the HTTP layer).
+   */
+  private watchEventFor(e: StorageEvent<KubeObject>, q: ListQuery): WatchEvent | undefined {
+    let d = this.servedEvents.get(e);
+    if (!d) {
+      const object = this.decode(e.object);
+      d = {
+        object,
+        previous: e.previous === undefined ? undefined : this.decode(e.previous),
+        served: this.withVersion(object, e.resourceVersion),
+        as: {},
+      };
+      this.servedEvents.set(e, d);
+    }
+    const now = e.type !== "DELETED" && this.matches(d.object, q);
+    const before = d.previous !== undefined && this.matches(d.previous, q);
+    let type: "ADDED" | "MODIFIED" | "DELETED" | undefined;
+    if (e.type === "ADDED") type = now ? "ADDED" : undefined;
+    else if (e.type === "MODIFIED") type = now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : undefined;
+    else if (before || (d.previous === undefined && this.matches(d.object, q))) type = "DELETED";
+    if (type === undefined) return undefined;
+    d.as[type] ??= { type, object: d.served };
+    return d.as[type];
+  }
+
+  /** kube's bookmark: an object of the kind with only its resourceVersion set. */
+  private bookmark(rv: number): WatchEvent {
+    return {
+      type: "BOOKMARK",
+      object: {
+        kind: this.def.kind,
+        apiVersion: apiVersionOf(this.def),
+        metadata: { resourceVersion: String(rv), creationTimestamp: null } as unknown as ObjectMeta,
+      },
+    };
+  }
+
+  /**
+   * 410 Expired for a position that is gone: the watch cache's "too old
+   * resource version: N (M)", or etcd3's text for a compacted revision on a
+   * direct watch.
+   */
+  private watchError(e: unknown, cached: boolean): StatusError {
+    if (e instanceof StatusError) return e;
+    if (e instanceof StorageError && e.code === "ResourceVersionTooOld") {
+      return resourceExpired(cached ? e.message : "The resourceVersion for the provided watch is too old.");
+    }
+    return internalError(e instanceof Error ? e : new Error(String(e)));
   }
 
   private mapError(e: unknown, name: string): unknown {

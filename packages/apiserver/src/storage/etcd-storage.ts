@@ -6,7 +6,7 @@
 //   get     Range(k)
 //   list    Range(start, prefixEnd(prefix), limit, revision); next page from lastKey+"\0" at the pinned revision
 //   count   Range(prefix, prefixEnd(prefix), count_only)
-//   watch   Watch(create{key, range_end, start_revision=rv+1, prev_kv, progress_notify})
+//   watch   Watch(create{key, range_end, start_revision=rv+1, prev_kv, progress_notify}); progress_request on demand
 //   leases  LeaseGrant(ttl + reuse), one lease shared by up to 1000 objects (kube's leaseManager)
 // Values are JSON; resourceVersion is the key's mod_revision.
 
@@ -213,6 +213,9 @@ export class EtcdStorage implements Storage {
         done = true;
         this.watches.delete(handle);
         stream.cancel();
+      },
+      requestProgress: () => {
+        if (!done) stream.write(WatchRequest.fromPartial({ progressRequest: {} }));
       },
     };
     const fail = (e: StorageError) => {

@@ -45,6 +45,12 @@ export interface StorageEvent<T = Record<string, unknown>> {
 export interface WatchHandle {
   /** Stops the watch; no further callbacks. */
   stop(): void;
+  /**
+   * Asks the store for a progress notification now (etcd's WatchProgressRequest,
+   * etcd ≥ 3.4): onProgress follows once the watch has caught up. A watch
+   * cache waiting for a revision on a quiet resource uses it.
+   */
+  requestProgress?(): void;
 }
 
 export interface WatchCallbacks<T = Record<string, unknown>> {
@@ -62,6 +68,8 @@ export type StorageErrorCode =
   | "Conflict"
   | "ResourceVersionTooOld"
   | "FutureResourceVersion"
+  /** A read waited for a revision the store (or a watch cache) did not reach in time. */
+  | "ResourceVersionTooLarge"
   | "Unavailable"
   | "InvalidObject";
 
