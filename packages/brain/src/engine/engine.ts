@@ -22,6 +22,11 @@ export interface Engine {
   commit(batch: WriteBatch): Promise<void>;
   /** Reads one key from the last committed state, as a buffer the caller owns. */
   get(key: Buffer): Buffer | undefined;
+  /**
+   * Reads one key without copying it: `use` sees the engine's own bytes, valid
+   * only during the call, in value[0, length). Returns false when absent.
+   */
+  peek(key: Buffer, use: (value: Buffer, length: number) => void): boolean;
   /** Visits [start, end) in key order until the visitor returns false. */
   scan(start: Buffer, end: Buffer, visit: (key: Buffer, value: Buffer) => boolean | undefined): void;
   /** Bytes the engine occupies on disk, and of those the bytes holding live data. */

@@ -56,6 +56,15 @@ export class LmdbEngine implements Engine {
     return this.db.getBinary(key) ?? undefined;
   }
 
+  peek(key: Buffer, use: (value: Buffer, length: number) => void): boolean {
+    // getBinaryFast answers with lmdb's shared read buffer, whose own length
+    // property says how much of it is this value (the buffer is larger).
+    const v = this.db.getBinaryFast(key);
+    if (v === undefined) return false;
+    use(v, v.length);
+    return true;
+  }
+
   scan(start: Buffer, end: Buffer, visit: (key: Buffer, value: Buffer) => boolean | undefined): void {
     for (const { key, value } of this.db.getRange({ start, end })) {
       if (visit(key, value) === false) return;

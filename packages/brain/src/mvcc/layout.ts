@@ -12,8 +12,8 @@ const META = 0x6d; // 'm'
 const LEASE = 0x6c; // 'l'
 const TWO32 = 2 ** 32;
 
-export function revKey(rev: number, sub: number): Buffer {
-  const b = Buffer.allocUnsafe(13);
+export function revKey(rev: number, sub: number, into?: Buffer): Buffer {
+  const b = into ?? Buffer.allocUnsafe(13);
   b[0] = REV;
   b.writeUInt32BE(Math.floor(rev / TWO32), 1);
   b.writeUInt32BE(rev >>> 0, 5);

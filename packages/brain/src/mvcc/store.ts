@@ -71,6 +71,17 @@ class WriteTxn {
   }
 }
 
+/** What a sorted-btree forRange callback returns to stop. */
+const STOP_WALK = { break: true };
+
+/** Paginated lists remembered, for the counts of their next pages. */
+const MAX_COUNT_HINTS = 1024;
+
+/** Whether a Range asks for revision filters. */
+function isFiltered(r: RangeRequest): boolean {
+  return r.minModRevision !== 0n || r.maxModRevision !== 0n || r.minCreateRevision !== 0n || r.maxCreateRevision !== 0n;
+}
+
 function header(rev: number): ResponseHeader {
   return { clusterId: 0n, memberId: 0n, revision: BigInt(rev), raftTerm: 0n };
 }
@@ -98,6 +109,10 @@ export class MvccStore {
   private readonly tree: KeyTree = newKeyTree();
   /** Records of revisions assigned but not yet durable, by revision. */
   private readonly pending = new Map<number, StoredKv[]>();
+  /** The engine key of the version being read; engines copy keys they keep. */
+  private readonly scratchKey = Buffer.allocUnsafe(13);
+  /** Counts of the rest of paginated lists, by revision, range end and next page's start (see rangeRecords). */
+  private readonly countHints = new Map<string, number>();
   private readonly pipeline: CommitPipeline<StoredKv[]>;
   private readonly listeners: Array<(r: RevisionChanges) => void> = [];
   private leases: LeaseHooks = noLeases;
@@ -228,19 +243,75 @@ export class MvccStore {
     return decodeStoredKv(v, rev, sub, true, true);
   }
 
-  /** etcd's mvcc rangeKeys plus the v3 Range filters, sorting and limit; `curRev` is the read view's revision. */
-  private rangeAt(r: RangeRequest, curRev: number): RangeResponse {
+  /**
+   * A Range without filters or sorting, as stored bytes: calls `visit` with
+   * each returned version's record (see stored-kv.ts; valid only during the
+   * call, in record[0, length)) and its mod revision, and returns what the
+   * response says besides. Undefined when the request filters or sorts: then
+   * range() answers it. Copies nothing, so a page of a large list costs little.
+   */
+  rangeRecords(
+    r: RangeRequest,
+    visit: (record: Buffer, length: number, modRev: number) => void,
+  ): { revision: number; count: number; more: boolean } | undefined {
+    checkRange(r);
+    const curRev = this.currentRev;
+    const rev = this.readRevision(r, curRev);
+    if (isFiltered(r) || r.sortOrder !== RangeRequest_SortOrder.None || r.sortTarget !== RangeRequest_SortTarget.Key) {
+      return undefined;
+    }
+    const limit = Number(r.limit);
+    // The keys alive at a revision never change, so the next page of a list
+    // (from just after this page's last key, at the same revision and end)
+    // has the count this page leaves: that page walks only what it returns,
+    // where counting would walk the whole rest of the range each time.
+    const hintKey = limit > 0 ? `${rev}|${r.rangeEnd.toString("latin1")}|${r.key.toString("latin1")}` : undefined;
+    const hinted = hintKey === undefined ? undefined : this.countHints.get(hintKey);
+    if (hinted !== undefined && r.countOnly) return { revision: curRev, count: hinted, more: false };
+    let returned = 0;
+    let more = false;
+    let lastKey = "";
+    const key = this.scratchKey;
+    const visited = this.visitRange(r.key, r.rangeEnd, rev, (ki, i) => {
+      if (r.countOnly) return;
+      if (limit > 0 && returned === limit) {
+        more = true;
+        return hinted !== undefined;
+      }
+      returned++;
+      lastKey = ki.key;
+      const vRev = ki.revAt(i);
+      const sub = ki.subAt(i);
+      const p = this.pending.get(vRev);
+      if (p) {
+        const b = encodeStoredKv(p[sub]!);
+        visit(b, b.length, vRev);
+      } else if (!this.engine.peek(revKey(vRev, sub, key), (b, n) => visit(b, n, vRev))) {
+        throw new BrainError(ErrorCode.Corrupt, `etcdserver: missing revision ${vRev}.${sub}`);
+      }
+    });
+    const count = hinted ?? visited;
+    if (more && hintKey !== undefined) {
+      if (this.countHints.size >= MAX_COUNT_HINTS) this.countHints.delete(this.countHints.keys().next().value!);
+      this.countHints.set(`${rev}|${r.rangeEnd.toString("latin1")}|${lastKey}\0`, count - returned);
+    }
+    return { revision: curRev, count, more };
+  }
+
+  /** The revision a read asks for, checked against the current and compacted ones. */
+  private readRevision(r: RangeRequest, curRev: number): number {
     let rev = Number(r.revision);
     if (rev > curRev) throw new BrainError(ErrorCode.FutureRev);
     if (rev <= 0) rev = curRev;
     if (rev < this.compactRev) throw new BrainError(ErrorCode.Compacted);
+    return rev;
+  }
+
+  /** etcd's mvcc rangeKeys plus the v3 Range filters, sorting and limit; `curRev` is the read view's revision. */
+  private rangeAt(r: RangeRequest, curRev: number): RangeResponse {
+    const rev = this.readRevision(r, curRev);
     const limit = Number(r.limit);
-    const filtered =
-      r.sortOrder !== RangeRequest_SortOrder.None ||
-      r.minModRevision !== 0n ||
-      r.maxModRevision !== 0n ||
-      r.minCreateRevision !== 0n ||
-      r.maxCreateRevision !== 0n;
+    const filtered = r.sortOrder !== RangeRequest_SortOrder.None || isFiltered(r);
     const fetch = filtered || limit <= 0 ? 0 : limit + 1;
     const found: Array<[number, number]> = [];
     const count = this.visitRange(r.key, r.rangeEnd, rev, (ki, i) => {
@@ -276,9 +347,15 @@ export class MvccStore {
   /**
    * Calls `fn` for each key in [key, end) whose version at `rev` is alive and
    * returns how many there were. An empty `end` means the single key; "\0"
-   * means every key from `key` on.
+   * means every key from `key` on. `fn` returning true stops the walk (the
+   * number returned then counts the keys visited).
    */
-  private visitRange(key: Buffer, end: Buffer, rev: number, fn: (ki: KeyIndex, i: number) => void): number {
+  private visitRange(
+    key: Buffer,
+    end: Buffer,
+    rev: number,
+    fn: (ki: KeyIndex, i: number) => unknown,
+  ): number {
     const start = key.toString("latin1");
     if (end.length === 0) {
       const ki = this.tree.get(start);
@@ -297,7 +374,7 @@ export class MvccStore {
       const i = ki.visibleAt(rev);
       if (i < 0) return;
       n++;
-      fn(ki, i);
+      if (fn(ki, i) === true) return STOP_WALK;
     };
     if (!unbounded) this.tree.forRange(start, stop, false, visit);
     else {

@@ -18,6 +18,8 @@ export interface StoredKv {
 }
 
 const HEADER = 1 + 8 + 8 + 8 + 4;
+/** Bytes before a record's key. */
+export const STORED_KV_HEADER = HEADER;
 
 export function encodeStoredKv(kv: StoredKv): Buffer {
   const b = Buffer.allocUnsafe(HEADER + kv.key.length + kv.value.length);

@@ -45,10 +45,22 @@ export interface Frame {
   payload: Buffer;
 }
 
-/** Coalesces frames written in one event-loop turn into one socket write. */
+/** Payloads this large are written as they are, not copied into the coalescing buffer. */
+const BY_REFERENCE = 16 * 1024;
+const BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Coalesces frames written in one event-loop turn into one socket write (a
+ * writev of the buffer's segments and of large payloads, which are passed by
+ * reference: a payload given to write() must not change afterwards).
+ */
 export class FrameWriter {
-  private out = Buffer.allocUnsafe(64 * 1024);
+  private out = Buffer.allocUnsafe(BUFFER_BYTES);
+  /** Bytes of `out` used, and where its segment not yet in `chunks` starts. */
   private used = 0;
+  private segment = 0;
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
   private scheduled = false;
   private readonly flushBound = () => this.flush();
 
@@ -56,17 +68,17 @@ export class FrameWriter {
 
   /** Bytes the socket holds that the peer has not read yet. */
   get backlog(): number {
-    return this.socket.writableLength + this.used;
+    return this.socket.writableLength + this.chunkBytes + this.used - this.segment;
   }
 
   write(type: FrameType, id: number, payload?: Uint8Array, arg?: number): void {
     const extra = arg === undefined ? 0 : 2;
     const n = payload ? payload.length : 0;
-    const need = HEAD + extra + n;
-    this.reserve(need);
+    const inline = n < BY_REFERENCE;
+    this.reserve(HEAD + extra + (inline ? n : 0));
     const out = this.out;
     let at = this.used;
-    out.writeUInt32LE(need - 4, at);
+    out.writeUInt32LE(HEAD + extra + n - 4, at);
     out[at + 4] = type;
     out.writeUInt32LE(id, at + 5);
     at += HEAD;
@@ -74,8 +86,17 @@ export class FrameWriter {
       out.writeUInt16LE(arg, at);
       at += 2;
     }
-    if (payload && n > 0) out.set(payload, at);
-    this.used = at + n;
+    if (payload && n > 0 && inline) {
+      out.set(payload, at);
+      at += n;
+    }
+    this.used = at;
+    if (payload && !inline) {
+      this.cut();
+      const b = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, n);
+      this.chunks.push(b);
+      this.chunkBytes += n;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushBound);
@@ -95,22 +116,41 @@ export class FrameWriter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.used === 0 || this.socket.destroyed) {
+    this.cut();
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.chunkBytes = 0;
+    if (this.used > 0) {
+      // The socket keeps the written segments until they are sent: start a fresh buffer.
+      this.out = Buffer.allocUnsafe(BUFFER_BYTES);
       this.used = 0;
+      this.segment = 0;
+    }
+    if (chunks.length === 0 || this.socket.destroyed) return;
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
       return;
     }
-    const chunk = this.out.subarray(0, this.used);
-    // The socket keeps the chunk until it is written: start a fresh buffer.
-    this.out = Buffer.allocUnsafe(Math.max(64 * 1024, this.out.length));
-    this.used = 0;
-    this.socket.write(chunk);
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  /** Moves what `out` holds since the last cut into the chunk list. */
+  private cut(): void {
+    if (this.used === this.segment) return;
+    this.chunks.push(this.out.subarray(this.segment, this.used));
+    this.chunkBytes += this.used - this.segment;
+    this.segment = this.used;
   }
 
   private reserve(need: number): void {
     if (this.used + need <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.used + need));
-    this.out.copy(grown, 0, 0, this.used);
-    this.out = grown;
+    // Full: the part in use becomes a chunk, and a new buffer takes what follows.
+    this.cut();
+    this.out = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, need));
+    this.used = 0;
+    this.segment = 0;
   }
 }
 

@@ -25,6 +25,8 @@ const RESPONSE_HEADERS = Object.freeze({ ":status": 200, "content-type": "applic
 const OK_TRAILERS = Object.freeze({ "grpc-status": "0" });
 const RESPOND_WITH_TRAILERS = Object.freeze({ waitForTrailers: true });
 const END_STREAM = Object.freeze({ endStream: true });
+/** Replies this large are not copied to be framed. */
+const BY_REFERENCE = 16 * 1024;
 
 export interface RelayGrpcServer {
   /** Serves gRPC on a connection whose HTTP/2 preface is still unread (or was put back). */
@@ -207,7 +209,16 @@ class RelayedCall implements CallSink {
     if (stream.destroyed) return;
     stream.respond(RESPONSE_HEADERS, RESPOND_WITH_TRAILERS);
     stream.once("wantTrailers", () => stream.sendTrailers(OK_TRAILERS));
-    stream.end(grpcFrame(payload));
+    if (payload.length < BY_REFERENCE) {
+      stream.end(grpcFrame(payload));
+      return;
+    }
+    // A large answer goes out as it came from the relay (a view of bytes nothing reuses), after its prefix.
+    const prefix = Buffer.allocUnsafe(5);
+    prefix[0] = 0;
+    prefix.writeUInt32BE(payload.length, 1);
+    stream.write(prefix);
+    stream.end(payload);
   }
 
   message(payload: Buffer): void {

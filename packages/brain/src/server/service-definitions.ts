@@ -9,6 +9,7 @@ import {
   MaintenanceService,
   WatchService,
 } from "@wharf/etcd-api";
+import { encodeRangeResponse } from "./range-response-encoder.js";
 import { encodeWatchResponse } from "./watch-response-encoder.js";
 
 /**
@@ -18,7 +19,7 @@ import { encodeWatchResponse } from "./watch-response-encoder.js";
  */
 export function serviceDefinitions(): ServiceDefinition[] {
   return [
-    KVService,
+    { ...KVService, range: { ...KVService.range, responseSerialize: encodeRangeResponse } },
     { watch: { ...WatchService.watch, responseSerialize: encodeWatchResponse } },
     LeaseService,
     ClusterService,

@@ -1,0 +1,223 @@
+import { type KeyValue, type RangeRequest, RangeResponse, ResponseHeader } from "@wharf/etcd-api";
+import type { Brain } from "../brain.js";
+import { STORED_KV_HEADER } from "../mvcc/stored-kv.js";
+
+// A Range's KeyValues encoded straight from the stored records into the
+// response bytes: no Buffer, KeyValue or BigInt per key. A page of a large
+// list is mostly this loop. The bytes equal the generated encoder's (see
+// range-response-encoder.test.ts).
+
+const kEncoded = Symbol("wharf.encodedRange");
+
+/** The response's bytes as encoded at the source, and what they were encoded from. */
+interface Encoded {
+  bytes: Buffer;
+  kvsStart: number;
+  kvsEnd: number;
+  header: ResponseHeader | undefined;
+  more: boolean;
+  count: bigint;
+}
+
+/** A RangeResponse held encoded; `kvs` decodes on first use (the in-process JSON gateway reads it). */
+interface EncodedRangeResponse extends RangeResponse {
+  [kEncoded]: Encoded;
+}
+
+/** Protobuf tags: RangeResponse fields 1-4, KeyValue fields 1-6. */
+const TAG_HEADER = 0x0a;
+const TAG_KVS = 0x12;
+const TAG_MORE = 0x18;
+const TAG_COUNT = 0x20;
+const KV_KEY = 0x0a;
+const KV_CREATE = 0x10;
+const KV_MOD = 0x18;
+const KV_VERSION = 0x20;
+const KV_VALUE = 0x2a;
+const KV_LEASE = 0x30;
+
+/** Answers a Range from stored bytes; undefined when the request filters or sorts (then the object path serves it). */
+export function encodedRange(brain: Brain, req: RangeRequest): RangeResponse | undefined {
+  const w = new KvsWriter(req.keysOnly);
+  const res = brain.store.rangeRecords(req, w.add);
+  if (!res) return undefined;
+  const out = brain.fill({
+    header: { clusterId: 0n, memberId: 0n, revision: BigInt(res.revision), raftTerm: 0n },
+    more: res.more,
+    count: BigInt(res.count),
+  }) as unknown as EncodedRangeResponse;
+  out[kEncoded] = compose(out.header, w.entries(), out.more, out.count);
+  let kvs: KeyValue[] | undefined;
+  Object.defineProperty(out, "kvs", {
+    enumerable: true,
+    get: () => {
+      kvs ??= RangeResponse.decode(encodeRangeResponse(out)).kvs;
+      return kvs;
+    },
+  });
+  return out;
+}
+
+/** KV.Range's response serializer: the bytes encoded at the source when the response has them, else the generated encoder. */
+export function encodeRangeResponse(msg: RangeResponse): Buffer {
+  const e = (msg as Partial<EncodedRangeResponse>)[kEncoded];
+  if (!e) return Buffer.from(RangeResponse.encode(msg).finish());
+  if (e.header === msg.header && e.more === msg.more && e.count === msg.count) return e.bytes;
+  return compose(msg.header, e.bytes.subarray(e.kvsStart, e.kvsEnd), msg.more, msg.count).bytes;
+}
+
+/** A RangeResponse's bytes: header, the encoded kvs entries, more, count (field order, as the generated encoder). */
+function compose(header: ResponseHeader | undefined, kvs: Buffer, more: boolean, count: bigint): Encoded {
+  const h = header ? ResponseHeader.encode(header).finish() : undefined;
+  const n = Number(count);
+  const size =
+    (h ? 1 + varintSize(h.length) + h.length : 0) + kvs.length + (more ? 2 : 0) + (n !== 0 ? 1 + varintSize(n) : 0);
+  const out = Buffer.allocUnsafe(size);
+  let p = 0;
+  if (h) {
+    out[p++] = TAG_HEADER;
+    p = writeVarint(out, p, h.length);
+    out.set(h, p);
+    p += h.length;
+  }
+  const kvsStart = p;
+  kvs.copy(out, p);
+  p += kvs.length;
+  if (more) {
+    out[p++] = TAG_MORE;
+    out[p++] = 1;
+  }
+  if (n !== 0) {
+    out[p++] = TAG_COUNT;
+    p = writeVarint(out, p, n);
+  }
+  return { bytes: out, kvsStart, kvsEnd: kvsStart + kvs.length, header, more, count };
+}
+
+/**
+ * Where every Range's kvs are written before the response takes its own copy:
+ * one buffer, grown to the largest response and reused (the sequencer encodes
+ * one response at a time).
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** Appends `kvs` entries (tag, length, KeyValue) for stored records. */
+class KvsWriter {
+  private out = scratch;
+  private p = 0;
+
+  constructor(private readonly keysOnly: boolean) {}
+
+  /** Record layout (stored-kv.ts): flags u8 | create f64 | version f64 | lease i64 | key length u32 | key | value. */
+  readonly add = (rec: Buffer, length: number, modRev: number): void => {
+    const keyLen = rec.readUInt32LE(25);
+    const keyStart = STORED_KV_HEADER;
+    const valueStart = keyStart + keyLen;
+    const valueLen = this.keysOnly ? 0 : length - valueStart;
+    const create = rec.readDoubleLE(1);
+    const version = rec.readDoubleLE(9);
+    const leaseLo = rec.readUInt32LE(17);
+    const leaseHi = rec.readUInt32LE(21);
+    const hasLease = leaseLo !== 0 || leaseHi !== 0;
+    const kvLen =
+      (keyLen > 0 ? 1 + varintSize(keyLen) + keyLen : 0) +
+      (create !== 0 ? 1 + varintSize(create) : 0) +
+      (modRev !== 0 ? 1 + varintSize(modRev) : 0) +
+      (version !== 0 ? 1 + varintSize(version) : 0) +
+      (valueLen > 0 ? 1 + varintSize(valueLen) + valueLen : 0) +
+      (hasLease ? 1 + varint64Size(leaseLo, leaseHi) : 0);
+    this.reserve(1 + varintSize(kvLen) + kvLen);
+    const out = this.out;
+    let p = this.p;
+    out[p++] = TAG_KVS;
+    p = writeVarint(out, p, kvLen);
+    if (keyLen > 0) {
+      out[p++] = KV_KEY;
+      p = writeVarint(out, p, keyLen);
+      rec.copy(out, p, keyStart, valueStart);
+      p += keyLen;
+    }
+    if (create !== 0) {
+      out[p++] = KV_CREATE;
+      p = writeVarint(out, p, create);
+    }
+    if (modRev !== 0) {
+      out[p++] = KV_MOD;
+      p = writeVarint(out, p, modRev);
+    }
+    if (version !== 0) {
+      out[p++] = KV_VERSION;
+      p = writeVarint(out, p, version);
+    }
+    if (valueLen > 0) {
+      out[p++] = KV_VALUE;
+      p = writeVarint(out, p, valueLen);
+      rec.copy(out, p, valueStart, length);
+      p += valueLen;
+    }
+    if (hasLease) {
+      out[p++] = KV_LEASE;
+      p = writeVarint64(out, p, leaseLo, leaseHi);
+    }
+    this.p = p;
+  };
+
+  /** The entries so far: a view of the shared scratch buffer, valid until the next Range. */
+  entries(): Buffer {
+    return this.out.subarray(0, this.p);
+  }
+
+  private reserve(n: number): void {
+    if (this.p + n <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
+    this.out.copy(grown, 0, 0, this.p);
+    this.out = grown;
+    scratch = grown;
+  }
+}
+
+/** Bytes of a varint of a non-negative integer below 2^53. */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(out: Buffer, p: number, n: number): number {
+  while (n >= 128) {
+    // ToInt32 keeps the low 32 bits, whose low 7 are n's.
+    out[p++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  out[p++] = n;
+  return p;
+}
+
+/** Bytes of the varint of a 64-bit value given as unsigned halves (int64 fields: two's complement). */
+function varint64Size(lo: number, hi: number): number {
+  let l = lo;
+  let h = hi;
+  let size = 1;
+  while (h !== 0 || l >= 128) {
+    size++;
+    l = ((l >>> 7) | ((h & 0x7f) << 25)) >>> 0;
+    h = h >>> 7;
+  }
+  return size;
+}
+
+function writeVarint64(out: Buffer, p: number, lo: number, hi: number): number {
+  // Seven bits at a time from the 64-bit value lo + hi·2^32, without BigInt.
+  let l = lo;
+  let h = hi;
+  while (h !== 0 || l >= 128) {
+    out[p++] = (l & 0x7f) | 0x80;
+    l = ((l >>> 7) | ((h & 0x7f) << 25)) >>> 0;
+    h = h >>> 7;
+  }
+  out[p++] = l;
+  return p;
+}
