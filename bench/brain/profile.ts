@@ -52,7 +52,14 @@ for (let i = 0; ; i++) {
 const needsKeys = args.some((a) => /-workload=(update|delete|get|list)/.test(a));
 if (needsKeys) {
   const keys = args.find((a) => a.startsWith("-keys="));
-  execFileSync(binary, [`-endpoint=127.0.0.1:${port}`, "-workload=preload", "-clients=64", ...(keys ? [keys] : [])]);
+  const valSize = args.find((a) => a.startsWith("-val-size="));
+  execFileSync(binary, [
+    `-endpoint=127.0.0.1:${port}`,
+    "-workload=preload",
+    "-clients=64",
+    ...(keys ? [keys] : []),
+    ...(valSize ? [valSize] : []),
+  ]);
 }
 const out = execFileSync(binary, [`-endpoint=127.0.0.1:${port}`, ...args]).toString();
 brain.kill("SIGTERM");

@@ -67,8 +67,14 @@ async function loadgen(binary: string, server: Server, prefix: string, args: str
   return JSON.parse(stdout) as LoadgenResult;
 }
 
+/** Prefixes each server has been loaded with in this run: workloads sharing keys load them once. */
+const loaded = new Map<Server, Set<string>>();
+
 async function measure(binary: string, server: Server, w: Workload): Promise<Measurement> {
-  if (w.preload) {
+  const done = loaded.get(server) ?? new Set<string>();
+  loaded.set(server, done);
+  if (w.preload && !done.has(w.prefix)) {
+    done.add(w.prefix);
     const p = await loadgen(binary, server, w.prefix, [
       "-workload=preload",
       "-clients=64",

@@ -74,7 +74,7 @@ export function plan(smoke: boolean): Plan {
         group: 4,
         bar: true,
         prefix,
-        preload: consistency === "l" ? { keys: readKeys, valSize: v } : undefined,
+        preload: { keys: readKeys, valSize: v },
         args: ["-workload=get", "-clients=256", `-consistency=${consistency}`, `-keys=${readKeys}`, duration],
       });
     }
@@ -83,6 +83,7 @@ export function plan(smoke: boolean): Plan {
       group: 4,
       bar: true,
       prefix,
+      preload: { keys: readKeys, valSize: v },
       args: ["-workload=list", "-clients=256", `-keys=${readKeys}`, "-page-limit=500", duration],
     });
   }

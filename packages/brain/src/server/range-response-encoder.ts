@@ -46,7 +46,7 @@ export function encodedRange(brain: Brain, req: RangeRequest): RangeResponse | u
     more: res.more,
     count: BigInt(res.count),
   }) as unknown as EncodedRangeResponse;
-  out[kEncoded] = compose(out.header, w.entries(), out.more, out.count);
+  out[kEncoded] = w.finish(out.header!, out.more, out.count);
   let kvs: KeyValue[] | undefined;
   Object.defineProperty(out, "kvs", {
     enumerable: true,
@@ -94,17 +94,15 @@ function compose(header: ResponseHeader | undefined, kvs: Buffer, more: boolean,
   return { bytes: out, kvsStart, kvsEnd: kvsStart + kvs.length, header, more, count };
 }
 
-/**
- * Where every Range's kvs are written before the response takes its own copy:
- * one buffer, grown to the largest response and reused (the sequencer encodes
- * one response at a time).
- */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+/** Room before the kvs for the header field: tag, length, and a ResponseHeader of four varints at most. */
+const HEADER_ROOM = 2 + 4 * 11;
+/** The size of the last response, to size the next one's buffer (pages of a list are alike). */
+let lastSize = 4096;
 
-/** Appends `kvs` entries (tag, length, KeyValue) for stored records. */
+/** Writes a RangeResponse's kvs entries (tag, length, KeyValue) for stored records into the response's own buffer. */
 class KvsWriter {
-  private out = scratch;
-  private p = 0;
+  private out = Buffer.allocUnsafe(HEADER_ROOM + lastSize);
+  private p = HEADER_ROOM;
 
   constructor(private readonly keysOnly: boolean) {}
 
@@ -162,9 +160,36 @@ class KvsWriter {
     this.p = p;
   };
 
-  /** The entries so far: a view of the shared scratch buffer, valid until the next Range. */
-  entries(): Buffer {
-    return this.out.subarray(0, this.p);
+  /** The whole response: the header goes in the room left before the entries, more and count after them. */
+  finish(header: ResponseHeader, more: boolean, count: bigint): Encoded {
+    const h = ResponseHeader.encode(header).finish();
+    const n = Number(count);
+    const kvsEnd = this.p;
+    this.reserve((more ? 2 : 0) + (n !== 0 ? 1 + varintSize(n) : 0));
+    const out = this.out;
+    let p = kvsEnd;
+    if (more) {
+      out[p++] = TAG_MORE;
+      out[p++] = 1;
+    }
+    if (n !== 0) {
+      out[p++] = TAG_COUNT;
+      p = writeVarint(out, p, n);
+    }
+    const start = HEADER_ROOM - (1 + varintSize(h.length) + h.length);
+    let q = start;
+    out[q++] = TAG_HEADER;
+    q = writeVarint(out, q, h.length);
+    out.set(h, q);
+    lastSize = p - HEADER_ROOM;
+    return {
+      bytes: out.subarray(start, p),
+      kvsStart: HEADER_ROOM - start,
+      kvsEnd: kvsEnd - start,
+      header,
+      more,
+      count,
+    };
   }
 
   private reserve(n: number): void {
@@ -172,7 +197,6 @@ class KvsWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
     this.out.copy(grown, 0, 0, this.p);
     this.out = grown;
-    scratch = grown;
   }
 }
 

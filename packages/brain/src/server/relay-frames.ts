@@ -64,7 +64,13 @@ export class FrameWriter {
   private scheduled = false;
   private readonly flushBound = () => this.flush();
 
-  constructor(private readonly socket: Socket) {}
+  /** `onWritable` is called whenever what was written has gone to the socket (all of it, or after a drain). */
+  constructor(
+    private readonly socket: Socket,
+    private readonly onWritable?: () => void,
+  ) {
+    if (onWritable) socket.on("drain", onWritable);
+  }
 
   /** Bytes the socket holds that the peer has not read yet. */
   get backlog(): number {
@@ -127,13 +133,13 @@ export class FrameWriter {
       this.segment = 0;
     }
     if (chunks.length === 0 || this.socket.destroyed) return;
-    if (chunks.length === 1) {
-      this.socket.write(chunks[0]!);
-      return;
+    if (chunks.length === 1) this.socket.write(chunks[0]!);
+    else {
+      this.socket.cork();
+      for (const c of chunks) this.socket.write(c);
+      this.socket.uncork();
     }
-    this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
-    this.socket.uncork();
+    if (this.onWritable && !this.socket.writableNeedDrain) this.onWritable();
   }
 
   /** Moves what `out` holds since the last cut into the chunk list. */
@@ -159,20 +165,34 @@ function hasArg(type: FrameType): boolean {
   return type === FrameType.Open || type === FrameType.Error || type === FrameType.HttpResponse;
 }
 
+/** Control over a frame reader: resume after `onFrame` asked to stop. */
+export interface FrameReader {
+  resume(): void;
+}
+
 /**
  * Splits the byte stream into frames. Payloads are views into the received
  * chunk: a consumer that keeps one beyond the callback must copy it.
+ * `onFrame` returning false stops the reader (the rest of the chunk waits,
+ * and the socket is paused) until resume().
  */
-export function readFrames(socket: Socket, onFrame: (f: Frame) => void): void {
+export function readFrames(socket: Socket, onFrame: (f: Frame) => unknown): FrameReader {
   // Bytes of an incomplete frame, kept as chunks until the whole frame is here
   // (joining on every chunk would copy a large frame over and over).
   let parts: Buffer[] = [];
   let have = 0;
   let need = 0;
+  /** While stopped: the bytes not yet parsed. */
+  let held: Buffer | undefined;
+  let stopped = false;
   const frame: Frame = { type: FrameType.Open, id: 0, arg: 0, payload: Buffer.alloc(0) };
   const parse = (buf: Buffer) => {
     let at = 0;
     while (buf.length - at >= 4) {
+      if (stopped) {
+        held = buf.subarray(at);
+        return;
+      }
       const end = at + 4 + buf.readUInt32LE(at);
       if (end > buf.length) break;
       frame.type = buf[at + 4] as FrameType;
@@ -183,17 +203,28 @@ export function readFrames(socket: Socket, onFrame: (f: Frame) => void): void {
         p += 2;
       } else frame.arg = 0;
       frame.payload = buf.subarray(p, end);
-      onFrame(frame);
       at = end;
+      if (onFrame(frame) === false && !stopped) {
+        stopped = true;
+        socket.pause();
+      }
     }
     if (at < buf.length) {
       const rest = buf.subarray(at);
+      if (stopped) {
+        held = rest;
+        return;
+      }
       parts = [rest];
       have = rest.length;
       need = have >= 4 ? 4 + rest.readUInt32LE(0) : 0;
     }
   };
-  socket.on("data", (chunk: Buffer) => {
+  const receive = (chunk: Buffer) => {
+    if (stopped) {
+      held = held ? Buffer.concat([held, chunk]) : chunk;
+      return;
+    }
     if (have === 0) return parse(chunk);
     parts.push(chunk);
     have += chunk.length;
@@ -204,7 +235,18 @@ export function readFrames(socket: Socket, onFrame: (f: Frame) => void): void {
       need = 0;
       parse(buf);
     }
-  });
+  };
+  socket.on("data", receive);
+  return {
+    resume() {
+      if (!stopped) return;
+      stopped = false;
+      const h = held;
+      held = undefined;
+      if (h) receive(h);
+      if (!stopped) socket.resume();
+    },
+  };
 }
 
 /** Parses an HttpResponse frame's payload. */

@@ -41,7 +41,7 @@ export function relayGrpcServer(relay: RelayClient, methods: RelayMethod[], maxR
   const server: Http2Server = createServer({
     // Node refuses new streams once a session buffers this much; the flow of
     // each stream is bounded by the relay's pause/resume instead.
-    maxSessionMemory: 1024,
+    maxSessionMemory: Number.MAX_SAFE_INTEGER,
   });
   const sessions = new Set<Http2Session>();
   server.on("session", (s: Http2Session) => {

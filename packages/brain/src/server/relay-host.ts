@@ -14,6 +14,11 @@ export interface HttpAnswer {
 
 type Handler = (...args: unknown[]) => void;
 
+/** Bytes of answers waiting for the worker beyond which no new call is started. */
+const MAX_BACKLOG = 1024 * 1024;
+/** Milliseconds of calls taken in one turn of the event loop before answers are sent. */
+const SLICE_MS = 2;
+
 /** The handlers' view of a call never carries client metadata: brain reads none. */
 const NO_METADATA = new Metadata();
 
@@ -33,9 +38,43 @@ export class RelayHost {
     private readonly handlers: Handler[],
     private readonly http: (path: string) => Promise<HttpAnswer>,
   ) {
-    this.writer = new FrameWriter(socket);
-    readFrames(socket, (f) => this.onFrame(f));
+    // Calls are taken in slices of event-loop time. Answers go out between
+    // slices, so the worker delivers one batch while this process computes the
+    // next (a page of a list takes milliseconds; a whole batch of them in one
+    // turn would leave the worker idle, then this process). Answers the worker
+    // has not taken yet stop new calls until they have gone to the socket.
+    this.writer = new FrameWriter(socket, () => {
+      if (this.writer.backlog < MAX_BACKLOG && !this.sliced) reader.resume();
+    });
+    const reader = readFrames(socket, (f) => {
+      const now = performance.now();
+      if (!this.slicing) {
+        this.slicing = true;
+        this.sliceStart = now;
+        setImmediate(this.endSlice);
+      }
+      this.onFrame(f);
+      if (performance.now() - this.sliceStart > SLICE_MS) {
+        this.sliced = true;
+        return false;
+      }
+      return this.writer.backlog < MAX_BACKLOG;
+    });
+    this.endSlice = () => {
+      this.slicing = false;
+      // The slice's answers go out before the next slice starts.
+      this.writer.flush();
+      if (!this.sliced) return;
+      this.sliced = false;
+      if (this.writer.backlog < MAX_BACKLOG) reader.resume();
+    };
   }
+
+  /** The time slice in progress: when it started, and whether it ran out (the reader waits for the next turn). */
+  private slicing = false;
+  private sliced = false;
+  private sliceStart = 0;
+  private readonly endSlice: () => void;
 
   /** Calls still open. */
   get open(): number {
