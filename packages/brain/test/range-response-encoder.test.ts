@@ -109,6 +109,17 @@ test("filtered and sorted Ranges are left to the object path", () => {
   }
 });
 
+test("a response changed after it was encoded is encoded again from its fields", () => {
+  const req = RangeRequest.fromPartial({ key: b("/r/"), rangeEnd: b("/r0"), limit: 3n });
+  const fast = encodedRange(brain, req)!;
+  fast.header = { ...fast.header!, revision: 1n };
+  fast.more = false;
+  const slow = brain.fill(brain.store.range(req));
+  slow.header = { ...slow.header!, revision: 1n };
+  slow.more = false;
+  assert.deepEqual(encodeRangeResponse(fast), Buffer.from(RangeResponse.encode(slow).finish()));
+});
+
 test("a response built elsewhere is encoded by the generated encoder", () => {
   const slow = brain.fill(brain.store.range(RangeRequest.fromPartial({ key: b("/r/"), rangeEnd: b("/r0") })));
   assert.deepEqual(encodeRangeResponse(slow), Buffer.from(RangeResponse.encode(slow).finish()));

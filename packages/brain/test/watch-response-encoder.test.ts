@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Event, Event_EventType, type ResponseHeader, WatchResponse } from "@wharf/etcd-api";
-import { encodeWatchResponse } from "../src/server/watch-response-encoder.js";
+import {
+  deliveryParts,
+  deliveryShared,
+  encodeWatchResponse,
+  framedDelivery,
+} from "../src/server/watch-response-encoder.js";
 
 const header: ResponseHeader = {
   clusterId: 14841639068965178418n,
@@ -62,5 +67,18 @@ test("the watch serializer writes exactly the generated encoder's bytes, for eve
       JSON.stringify(wr, (_k, v) => (typeof v === "bigint" ? String(v) : v)).slice(0, 200),
     );
     assert.deepEqual(encodeWatchResponse(wr), expected);
+    // A protocol worker composes plain deliveries from the shared parts: the same bytes, framed.
+    const d = deliveryParts(wr);
+    if (d) {
+      const { headerField, eventsField } = deliveryShared(d.header, d.events);
+      const framed = framedDelivery(headerField, d.watchId, eventsField);
+      assert.equal(framed.readUInt32BE(1), expected.length);
+      assert.deepEqual(framed.subarray(5), expected);
+    }
   }
+  // Exactly the plain deliveries split: header, id and whole events, nothing else.
+  assert.deepEqual(
+    cases.map((wr) => deliveryParts(wr) !== undefined),
+    [true, true, false, true, false, false, false, false, false],
+  );
 });

@@ -350,12 +350,7 @@ export class MvccStore {
    * means every key from `key` on. `fn` returning true stops the walk (the
    * number returned then counts the keys visited).
    */
-  private visitRange(
-    key: Buffer,
-    end: Buffer,
-    rev: number,
-    fn: (ki: KeyIndex, i: number) => unknown,
-  ): number {
+  private visitRange(key: Buffer, end: Buffer, rev: number, fn: (ki: KeyIndex, i: number) => unknown): number {
     const start = key.toString("latin1");
     if (end.length === 0) {
       const ki = this.tree.get(start);

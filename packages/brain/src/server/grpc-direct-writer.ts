@@ -3,10 +3,14 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 /** What a streaming response writer needs of the HTTP/2 stream under a grpc-js call. */
 export interface Http2Writable {
   write(chunk: Buffer): boolean;
+  readonly writableLength: number;
   once(event: "drain", listener: () => void): unknown;
   readonly destroyed: boolean;
   readonly writableEnded: boolean;
 }
+
+/** Bytes a stream may hold for its client before its writer reports it full. */
+const BUFFERED_BYTES = 256 * 1024;
 
 export interface DirectWriter<T> {
   /** Queues a message for this turn's write; false once the HTTP/2 stream's buffer is full. */
@@ -53,7 +57,14 @@ export function coalescingWriter<T>(
     const bytes = pendingBytes;
     pendingBytes = 0;
     if (h2.destroyed || h2.writableEnded || chunks.length === 0) return;
-    if (!h2.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) && !full) {
+    // The stream's own high-water mark (16 KiB) is less than one busy turn of a
+    // watch: only a client that leaves more unread than BUFFERED_BYTES stops
+    // the stream (a stop costs a round trip to whoever produces the messages).
+    if (
+      !h2.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) &&
+      !full &&
+      h2.writableLength > BUFFERED_BYTES
+    ) {
       full = true;
       h2.once("drain", () => {
         full = false;

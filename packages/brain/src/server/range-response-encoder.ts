@@ -1,6 +1,7 @@
 import { type KeyValue, type RangeRequest, RangeResponse, ResponseHeader } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import { STORED_KV_HEADER } from "../mvcc/stored-kv.js";
+import { varintSize, writeVarint } from "./protobuf-varint.js";
 
 // A Range's KeyValues encoded straight from the stored records into the
 // response bytes: no Buffer, KeyValue or BigInt per key. A page of a large
@@ -12,8 +13,6 @@ const kEncoded = Symbol("wharf.encodedRange");
 /** The response's bytes as encoded at the source, and what they were encoded from. */
 interface Encoded {
   bytes: Buffer;
-  kvsStart: number;
-  kvsEnd: number;
   header: ResponseHeader | undefined;
   more: boolean;
   count: bigint;
@@ -51,7 +50,7 @@ export function encodedRange(brain: Brain, req: RangeRequest): RangeResponse | u
   Object.defineProperty(out, "kvs", {
     enumerable: true,
     get: () => {
-      kvs ??= RangeResponse.decode(encodeRangeResponse(out)).kvs;
+      kvs ??= RangeResponse.decode(out[kEncoded].bytes).kvs;
       return kvs;
     },
   });
@@ -63,35 +62,8 @@ export function encodeRangeResponse(msg: RangeResponse): Buffer {
   const e = (msg as Partial<EncodedRangeResponse>)[kEncoded];
   if (!e) return Buffer.from(RangeResponse.encode(msg).finish());
   if (e.header === msg.header && e.more === msg.more && e.count === msg.count) return e.bytes;
-  return compose(msg.header, e.bytes.subarray(e.kvsStart, e.kvsEnd), msg.more, msg.count).bytes;
-}
-
-/** A RangeResponse's bytes: header, the encoded kvs entries, more, count (field order, as the generated encoder). */
-function compose(header: ResponseHeader | undefined, kvs: Buffer, more: boolean, count: bigint): Encoded {
-  const h = header ? ResponseHeader.encode(header).finish() : undefined;
-  const n = Number(count);
-  const size =
-    (h ? 1 + varintSize(h.length) + h.length : 0) + kvs.length + (more ? 2 : 0) + (n !== 0 ? 1 + varintSize(n) : 0);
-  const out = Buffer.allocUnsafe(size);
-  let p = 0;
-  if (h) {
-    out[p++] = TAG_HEADER;
-    p = writeVarint(out, p, h.length);
-    out.set(h, p);
-    p += h.length;
-  }
-  const kvsStart = p;
-  kvs.copy(out, p);
-  p += kvs.length;
-  if (more) {
-    out[p++] = TAG_MORE;
-    out[p++] = 1;
-  }
-  if (n !== 0) {
-    out[p++] = TAG_COUNT;
-    p = writeVarint(out, p, n);
-  }
-  return { bytes: out, kvsStart, kvsEnd: kvsStart + kvs.length, header, more, count };
+  // Changed since it was encoded (nothing in brain does this): encode it the generated way.
+  return Buffer.from(RangeResponse.encode(msg).finish());
 }
 
 /** Room before the kvs for the header field: tag, length, and a ResponseHeader of four varints at most. */
@@ -184,8 +156,6 @@ class KvsWriter {
     lastSize = p - HEADER_ROOM;
     return {
       bytes: out.subarray(start, p),
-      kvsStart: HEADER_ROOM - start,
-      kvsEnd: kvsEnd - start,
       header,
       more,
       count,
@@ -198,26 +168,6 @@ class KvsWriter {
     this.out.copy(grown, 0, 0, this.p);
     this.out = grown;
   }
-}
-
-/** Bytes of a varint of a non-negative integer below 2^53. */
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Buffer, p: number, n: number): number {
-  while (n >= 128) {
-    // ToInt32 keeps the low 32 bits, whose low 7 are n's.
-    out[p++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[p++] = n;
-  return p;
 }
 
 /** Bytes of the varint of a 64-bit value given as unsigned halves (int64 fields: two's complement). */

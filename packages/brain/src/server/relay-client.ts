@@ -2,11 +2,14 @@ import type { Socket } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { type Frame, FrameType, FrameWriter, parseHttpResponse, readFrames } from "./relay-frames.js";
 import type { HttpAnswer } from "./relay-host.js";
+import { framedDelivery } from "./watch-response-encoder.js";
 
 /** Where the answers to one relayed call go. Payloads are views, valid only during the callback. */
 export interface CallSink {
   reply?(payload: Buffer): void;
   message?(payload: Buffer): void;
+  /** A server-stream message already framed for gRPC (prefix included); without it, message() gets it unframed. */
+  framed?(message: Buffer): void;
   end?(): void;
   error(code: number, details: string): void;
 }
@@ -71,6 +74,21 @@ export class RelayClient {
     });
   }
 
+  /** One watch delivery to many calls: each gets the header, its watch id and the events. */
+  private fanout(p: Buffer): void {
+    const headerLen = p.readUInt32LE(0);
+    const eventsLen = p.readUInt32LE(4);
+    const headerField = p.subarray(8, 8 + headerLen);
+    const eventsField = p.subarray(8 + headerLen, 8 + headerLen + eventsLen);
+    for (let at = 8 + headerLen + eventsLen; at + 12 <= p.length; at += 12) {
+      const sink = this.sinks.get(p.readUInt32LE(at));
+      if (!sink) continue;
+      const framed = framedDelivery(headerField, p.readDoubleLE(at + 4), eventsField);
+      if (sink.framed) sink.framed(framed);
+      else sink.message?.(framed.subarray(5));
+    }
+  }
+
   private id(): number {
     const id = this.nextId;
     this.nextId = id >= 0xffffffff ? 1 : id + 1;
@@ -84,6 +102,10 @@ export class RelayClient {
       this.https.delete(f.id);
       const { contentType, body } = parseHttpResponse(f.payload);
       done({ status: f.arg, contentType, body: body.toString("utf8") });
+      return;
+    }
+    if (f.type === FrameType.WatchFanout) {
+      this.fanout(f.payload);
       return;
     }
     const sink = this.sinks.get(f.id);

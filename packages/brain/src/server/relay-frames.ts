@@ -33,6 +33,12 @@ export enum FrameType {
   Error = 13,
   /** The answer to an HttpRequest: u16 status, u16 content-type length, content type, body. */
   HttpResponse = 14,
+  /**
+   * One watch delivery for many calls (call id unused): u32 header field length,
+   * u32 events fields length, the header field, the events fields, then per call
+   * u32 call id and f64 watch id. Each call's message is header, its id, events.
+   */
+  WatchFanout = 15,
 }
 
 const HEAD = 9; // length, type, id
@@ -107,17 +113,6 @@ export class FrameWriter {
       this.scheduled = true;
       setImmediate(this.flushBound);
     }
-  }
-
-  /** An HttpResponse frame: status, content type and body. */
-  writeHttp(id: number, status: number, contentType: string, body: string | Buffer): void {
-    const ct = Buffer.from(contentType);
-    const b = typeof body === "string" ? Buffer.from(body) : body;
-    const payload = Buffer.allocUnsafe(2 + ct.length + b.length);
-    payload.writeUInt16LE(ct.length, 0);
-    ct.copy(payload, 2);
-    b.copy(payload, 2 + ct.length);
-    this.write(FrameType.HttpResponse, id, payload, status);
   }
 
   flush(): void {
@@ -247,6 +242,17 @@ export function readFrames(socket: Socket, onFrame: (f: Frame) => unknown): Fram
       if (!stopped) socket.resume();
     },
   };
+}
+
+/** An HttpResponse frame's payload: content type and body. */
+export function httpPayload(contentType: string, body: string | Buffer): Buffer {
+  const ct = Buffer.from(contentType);
+  const b = typeof body === "string" ? Buffer.from(body) : body;
+  const payload = Buffer.allocUnsafe(2 + ct.length + b.length);
+  payload.writeUInt16LE(ct.length, 0);
+  ct.copy(payload, 2);
+  b.copy(payload, 2 + ct.length);
+  return payload;
 }
 
 /** Parses an HttpResponse frame's payload. */

@@ -222,14 +222,18 @@ class RelayedCall implements CallSink {
   }
 
   message(payload: Buffer): void {
+    this.framed(grpcFrame(payload));
+  }
+
+  framed(message: Buffer): void {
     if (this.done || this.stream.destroyed) return;
     this.writer ??= coalescingWriter(
       this.stream,
       () => this.sendHeaders(),
-      grpcFrame,
+      asIs,
       () => this.resume(),
     );
-    if (!this.writer.write(payload) && !this.paused) {
+    if (!this.writer.write(message) && !this.paused) {
       this.paused = true;
       this.relay.send(FrameType.Pause, this.id);
     }
@@ -276,6 +280,8 @@ class RelayedCall implements CallSink {
     this.error(code, details);
   }
 }
+
+const asIs = (b: Buffer) => b;
 
 /** A response of headers only, carrying the status: how gRPC answers a call that fails before any message. */
 function trailersOnly(stream: ServerHttp2Stream, code: number, message = "", encoded = false): void {

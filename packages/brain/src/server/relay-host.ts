@@ -1,9 +1,11 @@
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import type { Event, ResponseHeader, WatchResponse } from "@wharf/etcd-api";
 import { toServiceError } from "./grpc-status.js";
-import { type Frame, FrameType, FrameWriter, readFrames } from "./relay-frames.js";
+import { type Frame, FrameType, FrameWriter, httpPayload, readFrames } from "./relay-frames.js";
 import type { RelayMethod } from "./relay-methods.js";
+import { deliveryParts, deliveryShared } from "./watch-response-encoder.js";
 
 /** A plain HTTP answer (metrics, health, version). */
 export interface HttpAnswer {
@@ -90,6 +92,57 @@ export class RelayHost {
     this.calls.delete(id);
   }
 
+  /** Writes a frame, after the watch deliveries gathered so far (they come first). */
+  send(type: FrameType, id: number, payload?: Uint8Array, arg?: number): void {
+    if (this.fanout) this.endFanout();
+    this.writer.write(type, id, payload, arg);
+  }
+
+  /**
+   * Gathers a watch delivery: consecutive deliveries of the same header and
+   * events (a revision fanned out to every watcher of its keys) go to the
+   * worker as one frame with the shared bytes once and a list of calls.
+   */
+  deliver(callId: number, d: { header: ResponseHeader; events: Event[]; watchId: number }): void {
+    const f = this.fanout;
+    if (f && f.header === d.header && sameEvents(f.events, d.events)) {
+      f.targets.push(callId, d.watchId);
+      return;
+    }
+    if (f) this.endFanout();
+    this.fanout = { header: d.header, events: d.events, targets: [callId, d.watchId] };
+    if (!this.fanoutScheduled) {
+      this.fanoutScheduled = true;
+      queueMicrotask(this.endFanoutBound);
+    }
+  }
+
+  private fanout: { header: ResponseHeader; events: Event[]; targets: number[] } | undefined;
+  private fanoutScheduled = false;
+  private readonly endFanoutBound = () => {
+    this.fanoutScheduled = false;
+    if (this.fanout) this.endFanout();
+  };
+
+  private endFanout(): void {
+    const f = this.fanout!;
+    this.fanout = undefined;
+    const { headerField, eventsField } = deliveryShared(f.header, f.events);
+    const n = f.targets.length / 2;
+    const payload = Buffer.allocUnsafe(8 + headerField.length + eventsField.length + n * 12);
+    payload.writeUInt32LE(headerField.length, 0);
+    payload.writeUInt32LE(eventsField.length, 4);
+    headerField.copy(payload, 8);
+    eventsField.copy(payload, 8 + headerField.length);
+    let p = 8 + headerField.length + eventsField.length;
+    for (let i = 0; i < f.targets.length; i += 2) {
+      payload.writeUInt32LE(f.targets[i]!, p);
+      payload.writeDoubleLE(f.targets[i + 1]!, p + 4);
+      p += 12;
+    }
+    this.writer.write(FrameType.WatchFanout, 0, payload);
+  }
+
   private onFrame(f: Frame): void {
     switch (f.type) {
       case FrameType.Open:
@@ -120,8 +173,8 @@ export class RelayHost {
       case FrameType.HttpRequest: {
         const id = f.id;
         this.http(f.payload.toString("utf8")).then(
-          (a) => this.writer.writeHttp(id, a.status, a.contentType, a.body),
-          (e: Error) => this.writer.writeHttp(id, 500, "text/plain", String(e?.message ?? e)),
+          (a) => this.send(FrameType.HttpResponse, id, httpPayload(a.contentType, a.body), a.status),
+          (e: Error) => this.send(FrameType.HttpResponse, id, httpPayload("text/plain", String(e?.message ?? e)), 500),
         );
         return;
       }
@@ -132,14 +185,14 @@ export class RelayHost {
     const m = this.methods[f.arg];
     const handler = m && this.handlers[m.index];
     if (!m || !handler) {
-      this.writer.write(FrameType.Error, f.id, Buffer.from("unknown method"), status.UNIMPLEMENTED);
+      this.send(FrameType.Error, f.id, Buffer.from("unknown method"), status.UNIMPLEMENTED);
       return;
     }
     let request: unknown;
     if (!m.def.requestStream) {
       request = this.decode(m, f.payload);
       if (request instanceof Error) {
-        this.writer.write(FrameType.Error, f.id, Buffer.from(unmarshalText(request)), status.INTERNAL);
+        this.send(FrameType.Error, f.id, Buffer.from(unmarshalText(request)), status.INTERNAL);
         return;
       }
     }
@@ -161,6 +214,15 @@ export class RelayHost {
       return e instanceof Error ? e : new Error(String(e));
     }
   }
+}
+
+const WATCH_PATH = "/etcdserverpb.Watch/Watch";
+
+function sameEvents(a: Event[], b: Event[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** grpc-go's words (etcd's) for a request that does not decode. */
@@ -205,28 +267,30 @@ class RelayCall extends EventEmitter {
     try {
       bytes = this.method.def.responseSerialize(response);
     } catch (err) {
-      this.host.writer.write(FrameType.Error, this.id, Buffer.from(String(err)), status.INTERNAL);
+      this.host.send(FrameType.Error, this.id, Buffer.from(String(err)), status.INTERNAL);
       return;
     }
-    this.host.writer.write(FrameType.Reply, this.id, bytes);
+    this.host.send(FrameType.Reply, this.id, bytes);
   };
 
   write(message: unknown): boolean {
     if (this.done) return true;
-    this.host.writer.write(FrameType.StreamMessage, this.id, this.method.def.responseSerialize(message));
+    const delivery = this.method.def.path === WATCH_PATH ? deliveryParts(message as WatchResponse) : undefined;
+    if (delivery) this.host.deliver(this.id, delivery);
+    else this.host.send(FrameType.StreamMessage, this.id, this.method.def.responseSerialize(message));
     return !this.paused;
   }
 
   end(): void {
     if (!this.finish()) return;
-    this.host.writer.write(FrameType.StreamEnd, this.id);
+    this.host.send(FrameType.StreamEnd, this.id);
     super.emit("finish");
   }
 
   /** Ends the call with an error status, once. */
   fail(code: number, details: string): void {
     if (!this.finish()) return;
-    this.host.writer.write(FrameType.Error, this.id, Buffer.from(details), code);
+    this.host.send(FrameType.Error, this.id, Buffer.from(details), code);
     if (this.method.def.responseStream) super.emit("finish");
   }
 

@@ -1,4 +1,5 @@
 import { Event, ResponseHeader, WatchResponse } from "@wharf/etcd-api";
+import { varintSize, writeVarint } from "./protobuf-varint.js";
 
 // A revision fans out to every watcher of its keys, and each watcher's
 // response carries the same Event and header objects (see watch/to-event.ts
@@ -14,24 +15,6 @@ const TAG_FRAGMENT = 0x38;
 const TAG_EVENTS = 0x5a;
 const MAX_SAFE_ID = BigInt(Number.MAX_SAFE_INTEGER);
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[pos++] = n;
-  return pos;
-}
-
 function memo<T>(cache: WeakMap<T & object, Uint8Array>, v: T & object, encode: (v: T) => Uint8Array): Uint8Array {
   let b = cache.get(v);
   if (!b) {
@@ -39,6 +22,69 @@ function memo<T>(cache: WeakMap<T & object, Uint8Array>, v: T & object, encode: 
     cache.set(v, b);
   }
   return b;
+}
+
+/**
+ * A plain event delivery (header, watch id, whole events; nothing else set)
+ * split into what every watcher of the same events shares: the header field
+ * and the events fields, encoded once. The watch id goes between them.
+ * Undefined for any other response.
+ */
+export function deliveryParts(
+  wr: WatchResponse,
+): { header: ResponseHeader; events: Event[]; watchId: number } | undefined {
+  const id = wr.watchId;
+  if (
+    wr.header === undefined ||
+    wr.created ||
+    wr.canceled ||
+    wr.fragment ||
+    wr.compactRevision !== 0n ||
+    wr.cancelReason !== "" ||
+    wr.events.length === 0 ||
+    id < 0n ||
+    id > MAX_SAFE_ID
+  ) {
+    return undefined;
+  }
+  return { header: wr.header, events: wr.events, watchId: Number(id) };
+}
+
+/** The shared bytes of a delivery: its header field, then its events fields. */
+export function deliveryShared(header: ResponseHeader, events: Event[]): { headerField: Buffer; eventsField: Buffer } {
+  const h = memo(headerBytes, header, (x) => ResponseHeader.encode(x).finish());
+  const headerField = Buffer.allocUnsafe(1 + varintSize(h.length) + h.length);
+  headerField[0] = TAG_HEADER;
+  headerField.set(h, writeVarint(headerField, 1, h.length));
+  const encoded = events.map((e) => memo(eventBytes, e, (ev) => Event.encode(ev).finish()));
+  let size = 0;
+  for (const e of encoded) size += 1 + varintSize(e.length) + e.length;
+  const eventsField = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (const e of encoded) {
+    eventsField[pos++] = TAG_EVENTS;
+    pos = writeVarint(eventsField, pos, e.length);
+    eventsField.set(e, pos);
+    pos += e.length;
+  }
+  return { headerField, eventsField };
+}
+
+/** One watcher's delivery as a gRPC message: prefix, header field, its watch id, events fields. */
+export function framedDelivery(headerField: Buffer, watchId: number, eventsField: Buffer): Buffer {
+  const idSize = watchId !== 0 ? 1 + varintSize(watchId) : 0;
+  const len = headerField.length + idSize + eventsField.length;
+  const buf = Buffer.allocUnsafe(GRPC_PREFIX + len);
+  buf[0] = 0;
+  buf.writeUInt32BE(len, 1);
+  headerField.copy(buf, GRPC_PREFIX);
+  let pos = GRPC_PREFIX + headerField.length;
+  if (watchId !== 0) {
+    buf[pos++] = TAG_WATCH_ID;
+    pos = writeVarint(buf, pos, watchId);
+  }
+  eventsField.copy(buf, pos);
+  return buf;
 }
 
 /**
