@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect as netConnect, type Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -318,7 +318,10 @@ describe("protocol worker processes", () => {
     const stopped = own.stop().then(() => "stopped");
     const hung = sleep(10_000).then(() => "still running after 10 s");
     const outcome = await Promise.race([stopped, hung]);
-    if (outcome !== "stopped") await own.kill();
+    if (outcome !== "stopped") {
+      await own.kill();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
     await watch.cancel().catch(() => undefined);
     watcher.close();
     assert.equal(outcome, "stopped", own.output());
@@ -330,6 +333,8 @@ describe("protocol worker processes", () => {
     assert.equal(workers.length, 1);
     await own.kill();
     for (let i = 0; i < 50 && alive(workers[0]!); i++) await sleep(100);
+    // kill() leaves the data directory for restarts; this test does not restart.
+    rmSync(own.dataDir, { recursive: true, force: true });
     assert.ok(!alive(workers[0]!), "the worker of a killed sequencer exits");
   });
 });
