@@ -19,7 +19,7 @@ import {
 } from "../src/index.js";
 import { EventRing } from "../src/storage/event-ring.js";
 import { WatchCache } from "../src/storage/watch-cache.js";
-import { ADMIN_TOKEN, localServerOptions } from "./support/local-server.js";
+import { ADMIN_TOKEN, localServerOptions, writeAdminKubeconfig } from "./support/local-server.js";
 
 // kube-apiserver's watch cache: one per resource, fed by one etcd watch, on
 // Debian's etcd and on brain; then the cache's own rules on a fake storage.
@@ -225,17 +225,7 @@ for (const backend of ["etcd", "brain"] as const) {
       );
       calls = instrument(api.storage);
       client = new Api(api.url);
-      writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
-          users: [{ name: "admin", user: { token: ADMIN_TOKEN } }],
-          contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
-          "current-context": "wharf",
-        }),
-      );
+      writeAdminKubeconfig(kubeconfig, api.url);
     });
     after(async () => {
       client?.close();

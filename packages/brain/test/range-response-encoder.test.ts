@@ -118,6 +118,11 @@ test("a response changed after it was encoded is encoded again from its fields",
   slow.header = { ...slow.header!, revision: 1n };
   slow.more = false;
   assert.deepEqual(encodeRangeResponse(fast), Buffer.from(RangeResponse.encode(slow).finish()));
+  const other = encodedRange(brain, req)!;
+  other.kvs = other.kvs.slice(1);
+  const expected = brain.fill(brain.store.range(req));
+  expected.kvs = expected.kvs.slice(1);
+  assert.deepEqual(encodeRangeResponse(other), Buffer.from(RangeResponse.encode(expected).finish()));
 });
 
 test("a response built elsewhere is encoded by the generated encoder", () => {

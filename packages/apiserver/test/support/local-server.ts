@@ -35,16 +35,21 @@ export async function startAdminServer(
   writeFileSync(tokens, `${ADMIN_TOKEN},admin,1,"system:masters"\n`);
   const api = await startApiServer(localServerOptions(store.url, dir, { tokenAuthFile: tokens }));
   const kubeconfig = join(dir, "kubeconfig");
+  writeAdminKubeconfig(kubeconfig, api.url);
+  return { store, api, kubeconfig };
+}
+
+/** A kubeconfig for `server` that authenticates with ADMIN_TOKEN (a token file must grant it). */
+export function writeAdminKubeconfig(path: string, server: string): void {
   writeFileSync(
-    kubeconfig,
+    path,
     JSON.stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "wharf", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
+      clusters: [{ name: "wharf", cluster: { server, "insecure-skip-tls-verify": true } }],
       users: [{ name: "admin", user: { token: ADMIN_TOKEN } }],
       contexts: [{ name: "wharf", context: { cluster: "wharf", user: "admin" } }],
       "current-context": "wharf",
     }),
   );
-  return { store, api, kubeconfig };
 }

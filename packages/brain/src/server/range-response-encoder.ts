@@ -8,8 +8,6 @@ import { varintSize, writeVarint } from "./protobuf-varint.js";
 // list is mostly this loop. The bytes equal the generated encoder's (see
 // range-response-encoder.test.ts).
 
-const kEncoded = Symbol("wharf.encodedRange");
-
 /** The response's bytes as encoded at the source, and what they were encoded from. */
 interface Encoded {
   bytes: Buffer;
@@ -18,9 +16,39 @@ interface Encoded {
   count: bigint;
 }
 
-/** A RangeResponse held encoded; `kvs` decodes on first use (the in-process JSON gateway reads it). */
-interface EncodedRangeResponse extends RangeResponse {
-  [kEncoded]: Encoded;
+/**
+ * A RangeResponse held as its encoding. `kvs` decodes on first use (only the
+ * in-process JSON gateway reads it); a response changed after encoding is
+ * encoded again the generated way.
+ */
+class EncodedRangeResponse implements RangeResponse {
+  private decoded: KeyValue[] | undefined;
+  private kvsReplaced = false;
+
+  constructor(
+    public header: ResponseHeader | undefined,
+    public more: boolean,
+    public count: bigint,
+    readonly encoded: Encoded,
+  ) {}
+
+  get kvs(): KeyValue[] {
+    this.decoded ??= RangeResponse.decode(this.encoded.bytes).kvs;
+    return this.decoded;
+  }
+
+  set kvs(v: KeyValue[]) {
+    this.decoded = v;
+    this.kvsReplaced = true;
+  }
+
+  /** The bytes, if they still say what the response says. */
+  current(): Buffer | undefined {
+    const e = this.encoded;
+    return !this.kvsReplaced && e.header === this.header && e.more === this.more && e.count === this.count
+      ? e.bytes
+      : undefined;
+  }
 }
 
 /** Protobuf tags: RangeResponse fields 1-4, KeyValue fields 1-6. */
@@ -40,30 +68,17 @@ export function encodedRange(brain: Brain, req: RangeRequest): RangeResponse | u
   const w = new KvsWriter(req.keysOnly);
   const res = brain.store.rangeRecords(req, w.add);
   if (!res) return undefined;
-  const out = brain.fill({
+  const { header } = brain.fill({
     header: { clusterId: 0n, memberId: 0n, revision: BigInt(res.revision), raftTerm: 0n },
-    more: res.more,
-    count: BigInt(res.count),
-  }) as unknown as EncodedRangeResponse;
-  out[kEncoded] = w.finish(out.header!, out.more, out.count);
-  let kvs: KeyValue[] | undefined;
-  Object.defineProperty(out, "kvs", {
-    enumerable: true,
-    get: () => {
-      kvs ??= RangeResponse.decode(out[kEncoded].bytes).kvs;
-      return kvs;
-    },
   });
-  return out;
+  const count = BigInt(res.count);
+  return new EncodedRangeResponse(header, res.more, count, w.finish(header!, res.more, count));
 }
 
-/** KV.Range's response serializer: the bytes encoded at the source when the response has them, else the generated encoder. */
+/** KV.Range's response serializer: the bytes encoded at the source while they hold, else the generated encoder. */
 export function encodeRangeResponse(msg: RangeResponse): Buffer {
-  const e = (msg as Partial<EncodedRangeResponse>)[kEncoded];
-  if (!e) return Buffer.from(RangeResponse.encode(msg).finish());
-  if (e.header === msg.header && e.more === msg.more && e.count === msg.count) return e.bytes;
-  // Changed since it was encoded (nothing in brain does this): encode it the generated way.
-  return Buffer.from(RangeResponse.encode(msg).finish());
+  const held = msg instanceof EncodedRangeResponse ? msg.current() : undefined;
+  return held ?? Buffer.from(RangeResponse.encode(msg).finish());
 }
 
 /** Room before the kvs for the header field: tag, length, and a ResponseHeader of four varints at most. */

@@ -216,8 +216,6 @@ export class RelayHost {
   }
 }
 
-const WATCH_PATH = "/etcdserverpb.Watch/Watch";
-
 function sameEvents(a: Event[], b: Event[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -275,7 +273,7 @@ class RelayCall extends EventEmitter {
 
   write(message: unknown): boolean {
     if (this.done) return true;
-    const delivery = this.method.def.path === WATCH_PATH ? deliveryParts(message as WatchResponse) : undefined;
+    const delivery = this.method.watch ? deliveryParts(message as WatchResponse) : undefined;
     if (delivery) this.host.deliver(this.id, delivery);
     else this.host.send(FrameType.StreamMessage, this.id, this.method.def.responseSerialize(message));
     return !this.paused;

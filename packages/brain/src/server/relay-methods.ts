@@ -9,6 +9,8 @@ export interface RelayMethod {
   /** The key of its handler in the service implementation. */
   name: string;
   def: MethodDefinition<unknown, unknown>;
+  /** etcd's Watch: its deliveries may be gathered into one frame for many calls. */
+  watch: boolean;
 }
 
 /** Numbers the methods of the given services; both ends of a relay build this from the same list. */
@@ -16,7 +18,8 @@ export function relayMethods(defs: ServiceDefinition[]): RelayMethod[] {
   const out: RelayMethod[] = [];
   defs.forEach((def, service) => {
     for (const [name, m] of Object.entries(def)) {
-      out.push({ index: out.length, service, name, def: m as MethodDefinition<unknown, unknown> });
+      const d = m as MethodDefinition<unknown, unknown>;
+      out.push({ index: out.length, service, name, def: d, watch: d.path === "/etcdserverpb.Watch/Watch" });
     }
   });
   return out;
