@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, connect as netConnect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { lock } from "@wharf/etcd-api";
-import { type ProcessServer, startBrain, tempDir } from "@wharf/testing";
+import { type ProcessServer, startBrain } from "@wharf/testing";
 import { Etcd3 } from "etcd3";
 import { RelayClient } from "../src/server/relay-client.js";
 import { FrameType } from "../src/server/relay-frames.js";
@@ -13,6 +13,7 @@ import { encodeGrpcMessage, parseTimeout } from "../src/server/relay-grpc-server
 import { type HttpAnswer, RelayHost } from "../src/server/relay-host.js";
 import { relayMethods } from "../src/server/relay-methods.js";
 import { serviceDefinitions } from "../src/server/service-definitions.js";
+import { socketPair } from "./support/socket-pair.js";
 
 // Protocol workers terminate client connections and relay every call to the
 // sequencer process. These tests cover the relay itself over a real socket
@@ -20,27 +21,6 @@ import { serviceDefinitions } from "../src/server/service-definitions.js";
 // dies, when the sequencer dies, and when a client gives up on a call.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A connected pair of Unix sockets. */
-async function socketPair(): Promise<[Socket, Socket, () => void]> {
-  const dir = tempDir("wharf-relay-");
-  const path = join(dir.path, "relay.sock");
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(path, r));
-  const accepted = new Promise<Socket>((r) => server.once("connection", r));
-  const client = netConnect(path);
-  const host = await accepted;
-  return [
-    host,
-    client,
-    () => {
-      client.destroy();
-      host.destroy();
-      server.close();
-      dir.remove();
-    },
-  ];
-}
 
 describe("the worker relay", () => {
   const methods = relayMethods([

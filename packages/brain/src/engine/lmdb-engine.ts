@@ -11,6 +11,11 @@ export interface LmdbEngineOptions {
   mapSize?: number;
 }
 
+/** The memory map's default upper bound (address space, not memory). */
+export const DEFAULT_MAP_SIZE = 64 * 1024 ** 3;
+/** The database inside the environment that holds brain's records. */
+export const DB_NAME = "brain";
+
 /**
  * The embedded default engine. Writes go through lmdb-js's asynchronous write
  * thread; with `separateFlushed`, each commit promise carries a `flushed`
@@ -25,15 +30,19 @@ export class LmdbEngine implements Engine {
   /** size() reads lmdb's statistics; the quota check asks on every write, so the answer is kept until the next commit. */
   private cachedSize: { total: number; inUse: number } | undefined;
 
+  /** The environment's directory (protocol workers open it to read records). */
+  readonly path: string;
+
   constructor(options: LmdbEngineOptions) {
+    this.path = options.path;
     mkdirSync(options.path, { recursive: true });
     this.root = open({
       path: options.path,
-      mapSize: options.mapSize ?? 64 * 1024 ** 3,
+      mapSize: options.mapSize ?? DEFAULT_MAP_SIZE,
       overlappingSync: true,
       separateFlushed: true,
     });
-    this.db = this.root.openDB({ name: "brain", encoding: "binary", keyEncoding: "binary" });
+    this.db = this.root.openDB({ name: DB_NAME, encoding: "binary", keyEncoding: "binary" });
   }
 
   async commit(batch: WriteBatch): Promise<void> {

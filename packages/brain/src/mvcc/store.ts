@@ -253,6 +253,8 @@ export class MvccStore {
   rangeRecords(
     r: RangeRequest,
     visit: (record: Buffer, length: number, modRev: number) => void,
+    /** Given, a record already in the engine is passed by its engine key's parts, unread (a reader elsewhere reads it). */
+    ref?: (modRev: number, sub: number) => void,
   ): { revision: number; count: number; more: boolean } | undefined {
     checkRange(r);
     const curRev = this.currentRev;
@@ -286,6 +288,8 @@ export class MvccStore {
       if (p) {
         const b = encodeStoredKv(p[sub]!);
         visit(b, b.length, vRev);
+      } else if (ref) {
+        ref(vRev, sub);
       } else if (!this.engine.peek(revKey(vRev, sub, key), (b, n) => visit(b, n, vRev))) {
         throw new BrainError(ErrorCode.Corrupt, `etcdserver: missing revision ${vRev}.${sub}`);
       }

@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import { AutoCompactor, parseRetention } from "../auto-compactor.js";
 import { Brain } from "../brain.js";
 import type { BrainConfig } from "../config.js";
+import type { Engine } from "../engine/engine.js";
+import { LmdbEngine } from "../engine/lmdb-engine.js";
 import { BrainMetrics } from "../metrics.js";
 import { clientTlsOptions } from "../tls/tls-options.js";
 import { type ClientListener, listenClient, listenTcp } from "./client-listener.js";
@@ -57,7 +59,7 @@ export async function startBrainServer(config: BrainConfig, log: Logger): Promis
     }
     const listen =
       config.protocolWorkers > 0
-        ? await withWorkers(config, services, metrics, endpoint, listenerTls, log, closers)
+        ? await withWorkers(config, services, metrics, endpoint, listenerTls, log, closers, brain.engine)
         : inProcess(config, services, metrics, endpoint, listenerTls);
     for (const [i, u] of parsed.entries()) {
       const server = await listen(i, u.hostname.replace(/^\[|\]$/g, ""), Number(u.port || 2379));
@@ -151,13 +153,19 @@ async function withWorkers(
   listenerTls: (TlsOptions | undefined)[],
   log: Logger,
   closers: (() => Promise<void> | void)[],
+  engine: Engine,
 ): Promise<Listen> {
   const runs = served(services, metrics);
   const methods = relayMethods(runs.map((s) => s.def));
   const handlers = methods.map((m) => runs[m.service]!.impl[m.name] as (...args: unknown[]) => void);
   const workers = new ProtocolWorkers(
     config.protocolWorkers,
-    { t: "init", maxRequestBytes: config.maxRequestBytes, listeners: listenerTls.map((t) => t ?? null) },
+    {
+      t: "init",
+      maxRequestBytes: config.maxRequestBytes,
+      listeners: listenerTls.map((t) => t ?? null),
+      storePath: engine instanceof LmdbEngine ? engine.path : undefined,
+    },
     (socket: Socket) => new RelayHost(socket, methods, handlers, endpoint),
     log,
   );

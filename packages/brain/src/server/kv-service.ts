@@ -1,6 +1,7 @@
 import type { KVServer } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
 import { BrainError, ErrorCode } from "../errors.js";
+import { type ReferenceCall, rangeByReference } from "./range-refs.js";
 import { encodedRange } from "./range-response-encoder.js";
 import { requestSize } from "./request-size.js";
 import { unary } from "./unary.js";
@@ -11,7 +12,11 @@ export function kvService(brain: Brain): KVServer {
     if (requestSize(req) > brain.config.maxRequestBytes) throw new BrainError(ErrorCode.RequestTooLarge);
   };
   return {
-    range: unary((req) => encodedRange(brain, req) ?? brain.fill(brain.store.range(req))),
+    range: unary(
+      (req, call) =>
+        ((call as ReferenceCall).byReference ? rangeByReference(brain, req) : encodedRange(brain, req)) ??
+        brain.fill(brain.store.range(req)),
+    ),
     put: unary(async (req) => {
       checkSize(req);
       brain.checkQuota(requestSize(req));

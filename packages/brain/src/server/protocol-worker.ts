@@ -4,14 +4,15 @@
 
 import { Socket } from "node:net";
 import type { TlsOptions } from "node:tls";
+import { LmdbReader } from "../engine/lmdb-reader.js";
 import { connectionRouter } from "./client-listener.js";
 import { JsonGateway } from "./gateway.js";
 import { gatewayHandlers } from "./gateway-services.js";
 import { httpHandler } from "./http-handler.js";
-import { RelayClient } from "./relay-client.js";
+import { type ReadsRecords, RelayClient } from "./relay-client.js";
 import { relayGrpcServer } from "./relay-grpc-server.js";
 import { relayServices } from "./relay-handlers.js";
-import { relayMethods } from "./relay-methods.js";
+import { type RelayMethod, relayMethods } from "./relay-methods.js";
 import { serviceDefinitions } from "./service-definitions.js";
 
 /** The sequencer's first message to a worker. */
@@ -20,6 +21,8 @@ export interface WorkerInit {
   maxRequestBytes: number;
   /** Per client listener, in order: its TLS options, or null for plain TCP. */
   listeners: (TlsOptions | null)[];
+  /** The lmdb environment to read Range records from (range-refs.ts); absent on other engines. */
+  storePath?: string;
 }
 
 /** A connection for listener `listener`, sent with the socket handle. */
@@ -33,7 +36,6 @@ export const RELAY_FD = 4;
 
 function main(): void {
   const relaySocket = new Socket({ fd: RELAY_FD, readable: true, writable: true });
-  const relay = new RelayClient(relaySocket);
   // Without the sequencer there is nothing to serve: a worker never outlives it.
   relaySocket.on("close", () => process.exit(0));
   process.on("disconnect", () => process.exit(0));
@@ -43,6 +45,7 @@ function main(): void {
   process.once("message", (init: WorkerInit) => {
     const defs = serviceDefinitions();
     const methods = relayMethods(defs);
+    const relay = new RelayClient(relaySocket, recordReader(init.storePath, methods));
     const grpc = relayGrpcServer(relay, methods, init.maxRequestBytes);
     const gatewayImpls = relayServices(relay, methods, defs.length);
     const gateway = new JsonGateway(
@@ -65,6 +68,19 @@ function main(): void {
     });
     process.send?.({ t: "ready" });
   });
+}
+
+/** Reads Range records from the sequencer's lmdb environment, if it has one this process can open. */
+function recordReader(path: string | undefined, methods: RelayMethod[]): ReadsRecords | undefined {
+  const range = methods.find((m) => m.def.path === "/etcdserverpb.KV/Range");
+  if (path === undefined || !range) return undefined;
+  try {
+    return { rangeMethod: range.index, read: new LmdbReader(path).record };
+  } catch (e) {
+    // Ranges then carry their values over the relay, as without a reader.
+    process.stderr.write(`protocol worker: cannot read ${path}: ${(e as Error).message}\n`);
+    return undefined;
+  }
 }
 
 /** Structured clone turns Buffers into Uint8Arrays; TLS wants Buffers back. */

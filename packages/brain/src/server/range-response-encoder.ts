@@ -87,7 +87,7 @@ const HEADER_ROOM = 2 + 4 * 11;
 let lastSize = 4096;
 
 /** Writes a RangeResponse's kvs entries (tag, length, KeyValue) for stored records into the response's own buffer. */
-class KvsWriter {
+export class KvsWriter {
   private out = Buffer.allocUnsafe(HEADER_ROOM + lastSize);
   private p = HEADER_ROOM;
 
@@ -149,7 +149,11 @@ class KvsWriter {
 
   /** The whole response: the header goes in the room left before the entries, more and count after them. */
   finish(header: ResponseHeader, more: boolean, count: bigint): Encoded {
-    const h = ResponseHeader.encode(header).finish();
+    return { bytes: this.finishBytes(ResponseHeader.encode(header).finish(), more, count), header, more, count };
+  }
+
+  /** The response's bytes around an encoded header. */
+  finishBytes(h: Uint8Array, more: boolean, count: bigint | number): Buffer {
     const n = Number(count);
     const kvsEnd = this.p;
     this.reserve((more ? 2 : 0) + (n !== 0 ? 1 + varintSize(n) : 0));
@@ -169,12 +173,7 @@ class KvsWriter {
     q = writeVarint(out, q, h.length);
     out.set(h, q);
     lastSize = p - HEADER_ROOM;
-    return {
-      bytes: out.subarray(start, p),
-      header,
-      more,
-      count,
-    };
+    return out.subarray(start, p);
   }
 
   private reserve(n: number): void {

@@ -1,6 +1,14 @@
 import type { Socket } from "node:net";
 import { status } from "@grpc/grpc-js";
-import { type Frame, FrameType, FrameWriter, parseHttpResponse, readFrames } from "./relay-frames.js";
+import { type RecordReader, rangeFromRefs } from "./range-refs.js";
+import {
+  type Frame,
+  FrameType,
+  FrameWriter,
+  OPEN_BY_REFERENCE,
+  parseHttpResponse,
+  readFrames,
+} from "./relay-frames.js";
 import type { HttpAnswer } from "./relay-host.js";
 import { framedDelivery } from "./watch-response-encoder.js";
 
@@ -17,15 +25,26 @@ export interface CallSink {
 /** etcd's text when the server goes away under a call. */
 const STOPPED = "etcdserver: server stopped";
 
+/** A worker that reads records itself: which method is KV.Range, and the reader. */
+export interface ReadsRecords {
+  rangeMethod: number;
+  read: RecordReader;
+}
+
 /** A worker's end of the relay: opens calls on the sequencer and routes the answers back. */
 export class RelayClient {
   private readonly sinks = new Map<number, CallSink>();
+  /** Ranges opened by reference, by call: their requests, to ask again for values if a record has gone. */
+  private readonly byReference = new Map<number, Buffer>();
   private readonly https = new Map<number, (a: HttpAnswer) => void>();
   private nextId = 1;
   private closed = false;
   readonly writer: FrameWriter;
 
-  constructor(socket: Socket) {
+  constructor(
+    socket: Socket,
+    private readonly records?: ReadsRecords,
+  ) {
     this.writer = new FrameWriter(socket);
     readFrames(socket, (f) => this.onFrame(f));
     socket.on("close", () => {
@@ -34,6 +53,7 @@ export class RelayClient {
         this.sinks.delete(id);
         sink.error(status.UNAVAILABLE, STOPPED);
       }
+      this.byReference.clear();
       for (const done of this.https.values()) done({ status: 503, contentType: "text/plain", body: STOPPED });
       this.https.clear();
     });
@@ -47,7 +67,11 @@ export class RelayClient {
       return id;
     }
     this.sinks.set(id, sink);
-    this.writer.write(FrameType.Open, id, request, method);
+    if (this.records?.rangeMethod === method && request) {
+      // Kept (a copy: the caller's bytes may be reused) until the answer is read.
+      this.byReference.set(id, Buffer.from(request));
+      this.writer.write(FrameType.Open, id, request, method | OPEN_BY_REFERENCE);
+    } else this.writer.write(FrameType.Open, id, request, method);
     return id;
   }
 
@@ -62,7 +86,27 @@ export class RelayClient {
 
   /** The client went away: the sequencer cancels the call. No-op once the call has ended. */
   cancel(id: number): void {
+    this.byReference.delete(id);
     if (this.sinks.delete(id)) this.writer.write(FrameType.Cancel, id);
+  }
+
+  /** A Range answered by reference: read the records and reply, or ask again for values if one has gone. */
+  private rangeRefs(id: number, sink: CallSink, payload: Buffer): void {
+    const request = this.byReference.get(id);
+    if (!request || !this.records) {
+      this.sinks.delete(id);
+      sink.error(status.INTERNAL, "a range answered by reference to a call not opened so");
+      return;
+    }
+    const bytes = rangeFromRefs(payload, this.records.read);
+    if (bytes === undefined) {
+      this.byReference.delete(id);
+      this.writer.write(FrameType.Open, id, request, this.records.rangeMethod);
+      return;
+    }
+    this.byReference.delete(id);
+    this.sinks.delete(id);
+    sink.reply?.(bytes);
   }
 
   http(path: string): Promise<HttpAnswer> {
@@ -111,8 +155,12 @@ export class RelayClient {
     const sink = this.sinks.get(f.id);
     if (!sink) return;
     switch (f.type) {
+      case FrameType.RangeRefs:
+        this.rangeRefs(f.id, sink, f.payload);
+        return;
       case FrameType.Reply:
         this.sinks.delete(f.id);
+        this.byReference.delete(f.id);
         sink.reply?.(f.payload);
         return;
       case FrameType.StreamMessage:
@@ -124,6 +172,7 @@ export class RelayClient {
         return;
       case FrameType.Error:
         this.sinks.delete(f.id);
+        this.byReference.delete(f.id);
         sink.error(f.arg, f.payload.toString("utf8"));
         return;
     }

@@ -39,7 +39,12 @@ export enum FrameType {
    * u32 call id and f64 watch id. Each call's message is header, its id, events.
    */
   WatchFanout = 15,
+  /** A Range's answer by reference (range-refs.ts): the worker reads the records and replies. Ends the call. */
+  RangeRefs = 16,
 }
+
+/** Set in an Open's method index: the worker reads records itself, so a Range may be answered by reference. */
+export const OPEN_BY_REFERENCE = 0x8000;
 
 const HEAD = 9; // length, type, id
 

@@ -3,7 +3,8 @@ import type { Socket } from "node:net";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import type { Event, ResponseHeader, WatchResponse } from "@wharf/etcd-api";
 import { toServiceError } from "./grpc-status.js";
-import { type Frame, FrameType, FrameWriter, httpPayload, readFrames } from "./relay-frames.js";
+import { RangeRefsResponse } from "./range-refs.js";
+import { type Frame, FrameType, FrameWriter, httpPayload, OPEN_BY_REFERENCE, readFrames } from "./relay-frames.js";
 import type { RelayMethod } from "./relay-methods.js";
 import { deliveryParts, deliveryShared } from "./watch-response-encoder.js";
 
@@ -182,7 +183,7 @@ export class RelayHost {
   }
 
   private openCall(f: Frame): void {
-    const m = this.methods[f.arg];
+    const m = this.methods[f.arg & ~OPEN_BY_REFERENCE];
     const handler = m && this.handlers[m.index];
     if (!m || !handler) {
       this.send(FrameType.Error, f.id, Buffer.from("unknown method"), status.UNIMPLEMENTED);
@@ -196,7 +197,7 @@ export class RelayHost {
         return;
       }
     }
-    const call = new RelayCall(this, f.id, m, request);
+    const call = new RelayCall(this, f.id, m, request, (f.arg & OPEN_BY_REFERENCE) !== 0);
     this.calls.set(f.id, call);
     try {
       if (m.def.requestStream || m.def.responseStream) handler(call);
@@ -240,6 +241,8 @@ class RelayCall extends EventEmitter {
     private readonly id: number,
     readonly method: RelayMethod,
     readonly request: unknown,
+    /** The worker reads records itself (range-refs.ts). */
+    readonly byReference: boolean,
   ) {
     super();
   }
@@ -261,6 +264,10 @@ class RelayCall extends EventEmitter {
       return;
     }
     if (!this.finish()) return;
+    if (response instanceof RangeRefsResponse) {
+      this.host.send(FrameType.RangeRefs, this.id, response.payload);
+      return;
+    }
     let bytes: Buffer;
     try {
       bytes = this.method.def.responseSerialize(response);
