@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Event, Event_EventType, type ResponseHeader, WatchResponse } from "@wharf/etcd-api";
 import {
-  deliveryParts,
   deliveryShared,
   encodeWatchResponse,
   framedDelivery,
+  isPlainDelivery,
 } from "../src/server/watch-response-encoder.js";
 
 const header: ResponseHeader = {
@@ -68,17 +68,16 @@ test("the watch serializer writes exactly the generated encoder's bytes, for eve
     );
     assert.deepEqual(encodeWatchResponse(wr), expected);
     // A protocol worker composes plain deliveries from the shared parts: the same bytes, framed.
-    const d = deliveryParts(wr);
-    if (d) {
-      const { headerField, eventsField } = deliveryShared(d.header, d.events);
-      const framed = framedDelivery(headerField, d.watchId, eventsField);
+    if (isPlainDelivery(wr)) {
+      const { headerField, eventsField } = deliveryShared(wr.header!, wr.events);
+      const framed = framedDelivery(headerField, Number(wr.watchId), eventsField);
       assert.equal(framed.readUInt32BE(1), expected.length);
       assert.deepEqual(framed.subarray(5), expected);
     }
   }
   // Exactly the plain deliveries split: header, id and whole events, nothing else.
   assert.deepEqual(
-    cases.map((wr) => deliveryParts(wr) !== undefined),
+    cases.map((wr) => isPlainDelivery(wr)),
     [true, true, false, true, false, false, false, false, false],
   );
 });

@@ -6,7 +6,7 @@ import { toServiceError } from "./grpc-status.js";
 import { RangeRefsResponse } from "./range-refs.js";
 import { type Frame, FrameType, FrameWriter, httpPayload, OPEN_BY_REFERENCE, readFrames } from "./relay-frames.js";
 import type { RelayMethod } from "./relay-methods.js";
-import { deliveryParts, deliveryShared } from "./watch-response-encoder.js";
+import { deliveryShared, isPlainDelivery } from "./watch-response-encoder.js";
 
 /** A plain HTTP answer (metrics, health, version). */
 export interface HttpAnswer {
@@ -104,14 +104,14 @@ export class RelayHost {
    * events (a revision fanned out to every watcher of its keys) go to the
    * worker as one frame with the shared bytes once and a list of calls.
    */
-  deliver(callId: number, d: { header: ResponseHeader; events: Event[]; watchId: number }): void {
+  deliver(callId: number, header: ResponseHeader, events: Event[], watchId: number): void {
     const f = this.fanout;
-    if (f && f.header === d.header && sameEvents(f.events, d.events)) {
-      f.targets.push(callId, d.watchId);
+    if (f && f.header === header && sameEvents(f.events, events)) {
+      f.targets.push(callId, watchId);
       return;
     }
     if (f) this.endFanout();
-    this.fanout = { header: d.header, events: d.events, targets: [callId, d.watchId] };
+    this.fanout = { header, events, targets: [callId, watchId] };
     if (!this.fanoutScheduled) {
       this.fanoutScheduled = true;
       queueMicrotask(this.endFanoutBound);
@@ -280,8 +280,8 @@ class RelayCall extends EventEmitter {
 
   write(message: unknown): boolean {
     if (this.done) return true;
-    const delivery = this.method.watch ? deliveryParts(message as WatchResponse) : undefined;
-    if (delivery) this.host.deliver(this.id, delivery);
+    const wr = message as WatchResponse;
+    if (this.method.watch && isPlainDelivery(wr)) this.host.deliver(this.id, wr.header!, wr.events, Number(wr.watchId));
     else this.host.send(FrameType.StreamMessage, this.id, this.method.def.responseSerialize(message));
     return !this.paused;
   }

@@ -25,16 +25,14 @@ function memo<T>(cache: WeakMap<T & object, Uint8Array>, v: T & object, encode: 
 }
 
 /**
- * A plain event delivery (header, watch id, whole events; nothing else set)
- * split into what every watcher of the same events shares: the header field
- * and the events fields, encoded once. The watch id goes between them.
- * Undefined for any other response.
+ * Whether a response is a plain event delivery (header, watch id, whole
+ * events; nothing else set), which splits into what every watcher of the same
+ * events shares: the header field and the events fields, encoded once, with
+ * the watch id between them.
  */
-export function deliveryParts(
-  wr: WatchResponse,
-): { header: ResponseHeader; events: Event[]; watchId: number } | undefined {
+export function isPlainDelivery(wr: WatchResponse): boolean {
   const id = wr.watchId;
-  if (
+  return !(
     wr.header === undefined ||
     wr.created ||
     wr.canceled ||
@@ -44,10 +42,7 @@ export function deliveryParts(
     wr.events.length === 0 ||
     id < 0n ||
     id > MAX_SAFE_ID
-  ) {
-    return undefined;
-  }
-  return { header: wr.header, events: wr.events, watchId: Number(id) };
+  );
 }
 
 /** The shared bytes of a delivery: its header field, then its events fields. */

@@ -102,6 +102,40 @@ export class WatchHub {
   private publish(rc: RevisionChanges): void {
     this.lastRev = rc.rev;
     this.ring.push(rc);
+    if (rc.changes.length === 1) this.publishOne(rc);
+    else this.publishMany(rc);
+    if (this.afterCommit.length > 0) {
+      const fns = this.afterCommit;
+      this.afterCommit = [];
+      for (const f of fns) f();
+    }
+  }
+
+  /**
+   * A revision of one change (most are): every watcher that wants it gets the
+   * revision's own changes array, so the streams can share one events array
+   * and one encoding instead of building them per watcher.
+   */
+  private publishOne(rc: RevisionChanges): void {
+    const kv = rc.changes[0]!;
+    const key = kv.key.toString("latin1");
+    const rev = rc.rev;
+    const set = this.syncedKeys.get(key);
+    if (set) {
+      for (const w of set) {
+        if (w.nextRev > rev || !w.wants(kv, key)) continue;
+        w.nextRev = rev + 1;
+        w.target.deliver(w, rc.changes, rev);
+      }
+    }
+    for (const w of this.syncedRanges) {
+      if (w.nextRev > rev || !w.wants(kv, key)) continue;
+      w.nextRev = rev + 1;
+      w.target.deliver(w, rc.changes, rev);
+    }
+  }
+
+  private publishMany(rc: RevisionChanges): void {
     const batches = new Map<Watcher, StoredKv[]>();
     const add = (w: Watcher, kv: StoredKv, key: string) => {
       if (w.nextRev > rc.rev || !w.wants(kv, key)) return;
@@ -118,11 +152,6 @@ export class WatchHub {
     for (const [w, evs] of batches) {
       w.nextRev = rc.rev + 1;
       w.target.deliver(w, evs, rc.rev);
-    }
-    if (this.afterCommit.length > 0) {
-      const fns = this.afterCommit;
-      this.afterCommit = [];
-      for (const f of fns) f();
     }
   }
 

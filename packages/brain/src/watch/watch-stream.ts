@@ -131,11 +131,33 @@ export class WatchStream implements WatchTarget {
 
   deliver(w: Watcher, kvs: StoredKv[], rev: number): void {
     if (this.closed || this.watchers.get(w.id) !== w) return;
-    const events: Event[] = kvs.map((kv) => sharedEvent(kv, w.prevKv ? this.previous : undefined));
     w.progressDue = false;
-    const wr = this.response(rev, { watchId: BigInt(w.id), events });
-    const parts = w.fragment ? fragmentResponse(wr, this.o.maxRequestBytes) : [wr];
-    for (const p of parts) this.out.push(p, estimateSize(p));
+    let events: Event[];
+    let size: number;
+    if (!w.prevKv && kvs === lastPlain.kvs) {
+      events = lastPlain.events;
+      size = lastPlain.size;
+    } else {
+      events = kvs.map((kv) => sharedEvent(kv, w.prevKv ? this.previous : undefined));
+      size = eventsSize(events);
+      // The same changes delivered to the next watcher (one revision fanned out) reuse these.
+      if (!w.prevKv) lastPlain = { kvs, events, size };
+    }
+    const wr: WatchResponse = {
+      header: this.o.header(rev),
+      watchId: BigInt(w.id),
+      created: false,
+      canceled: false,
+      compactRevision: 0n,
+      cancelReason: "",
+      fragment: false,
+      events,
+    };
+    if (!w.fragment) {
+      this.out.push(wr, RESPONSE_OVERHEAD + size);
+      return;
+    }
+    for (const p of fragmentResponse(wr, this.o.maxRequestBytes)) this.out.push(p, estimateSize(p));
   }
 
   compacted(w: Watcher, compactRev: number): void {
@@ -233,10 +255,19 @@ export class WatchStream implements WatchTarget {
   }
 }
 
+/** The last changes delivered without prev_kv, as events, with their size: a revision's next watcher shares them. */
+let lastPlain: { kvs: StoredKv[]; events: Event[]; size: number } = { kvs: [], events: [], size: 0 };
+
+const RESPONSE_OVERHEAD = 64;
+
 /** Bytes a response holds in memory, roughly: its keys and values plus fixed overheads. */
 function estimateSize(wr: WatchResponse): number {
-  let n = 64 + wr.cancelReason.length;
-  for (const e of wr.events) {
+  return RESPONSE_OVERHEAD + wr.cancelReason.length + eventsSize(wr.events);
+}
+
+function eventsSize(events: Event[]): number {
+  let n = 0;
+  for (const e of events) {
     n += 48 + (e.kv ? e.kv.key.length + e.kv.value.length : 0);
     if (e.prevKv) n += 48 + e.prevKv.key.length + e.prevKv.value.length;
   }
