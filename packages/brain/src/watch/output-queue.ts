@@ -15,6 +15,9 @@ export class OutputQueue<T> {
   private bytes = 0;
   private full = false;
   private overflowed = false;
+  /** Messages pushed, and messages handed to the transport, since the start: a message's number tells if it waits. */
+  private pushed = 0;
+  private written = 0;
 
   constructor(
     private readonly sink: ResponseSink<T>,
@@ -31,12 +34,31 @@ export class OutputQueue<T> {
     return this.bytes;
   }
 
-  push(msg: T, size: number): void {
+  /** Queues a message; returns its number (see waits). */
+  push(msg: T, size: number): number {
+    const n = ++this.pushed;
     if (!this.full) {
+      this.written++;
       if (!this.sink.write(msg)) this.full = true;
-      return;
+      return n;
     }
     this.waiting.push([msg, size]);
+    this.count(size);
+    return n;
+  }
+
+  /** Whether message number `n` is still waiting here (the owner may still change it). */
+  waits(n: number): boolean {
+    return n > this.written;
+  }
+
+  /** Waiting message number `n` grew by `size` bytes. */
+  grow(n: number, size: number): void {
+    this.waiting[this.head + n - this.written - 1]![1] += size;
+    this.count(size);
+  }
+
+  private count(size: number): void {
     this.bytes += size;
     if (this.bytes > this.limitBytes && !this.overflowed) {
       this.overflowed = true;
@@ -51,6 +73,7 @@ export class OutputQueue<T> {
       const [msg, size] = this.waiting[this.head]!;
       this.waiting[this.head++] = undefined as unknown as [T, number];
       this.bytes -= size;
+      this.written++;
       if (!this.sink.write(msg)) {
         this.full = true;
         break;
@@ -64,6 +87,7 @@ export class OutputQueue<T> {
   }
 
   clear(): void {
+    this.written += this.waiting.length - this.head;
     this.waiting.length = 0;
     this.head = 0;
     this.bytes = 0;

@@ -37,6 +37,8 @@ export class WatchStream implements WatchTarget {
   private progressPending = false;
   private progressRecheck = false;
   private closed = false;
+  /** The number of the last response other than events: deliveries queued before it are not added to. */
+  private barrier = 0;
   private readonly previous = (kv: StoredKv) => this.hub.store.getAt(kv.key, kv.modRev - 1);
 
   constructor(
@@ -154,7 +156,32 @@ export class WatchStream implements WatchTarget {
       events,
     };
     if (!w.fragment) {
-      this.out.push(wr, RESPONSE_OVERHEAD + size);
+      const q = w.queued;
+      if (
+        q !== undefined &&
+        w.queuedAt > this.barrier &&
+        this.out.waits(w.queuedAt) &&
+        w.queuedBytes + size <= MAX_BATCH_BYTES
+      ) {
+        // As etcd does for a watcher whose client is behind, later revisions join
+        // the response still waiting: a client that lags gets fewer, larger messages.
+        if (!w.queuedOwnsEvents) {
+          q.events = q.events.slice();
+          w.queuedOwnsEvents = true;
+        }
+        for (const e of events) q.events.push(e);
+        q.header = wr.header;
+        w.queuedBytes += size;
+        this.out.grow(w.queuedAt, size);
+        return;
+      }
+      const at = this.out.push(wr, RESPONSE_OVERHEAD + size);
+      if (this.out.waits(at)) {
+        w.queued = wr;
+        w.queuedAt = at;
+        w.queuedBytes = size;
+        w.queuedOwnsEvents = false;
+      } else w.queued = undefined;
       return;
     }
     for (const p of fragmentResponse(wr, this.o.maxRequestBytes)) this.out.push(p, estimateSize(p));
@@ -237,7 +264,8 @@ export class WatchStream implements WatchTarget {
 
   private send(partial: Partial<WatchResponse>): void {
     const wr = this.response(this.hub.lastRev, partial);
-    this.out.push(wr, estimateSize(wr));
+    // Events never join a response queued before this one (a progress notification must follow them).
+    this.barrier = this.out.push(wr, estimateSize(wr));
   }
 
   private response(rev: number, partial: Partial<WatchResponse>): WatchResponse {
@@ -259,6 +287,8 @@ export class WatchStream implements WatchTarget {
 let lastPlain: { kvs: StoredKv[]; events: Event[]; size: number } = { kvs: [], events: [], size: 0 };
 
 const RESPONSE_OVERHEAD = 64;
+/** The most bytes of events one waiting response gathers before the next revision starts another. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Bytes a response holds in memory, roughly: its keys and values plus fixed overheads. */
 function estimateSize(wr: WatchResponse): number {

@@ -1,3 +1,4 @@
+import type { WatchResponse } from "@wharf/etcd-api";
 import type { StoredKv } from "../mvcc/stored-kv.js";
 import type { KeyRange } from "./key-range.js";
 
@@ -41,6 +42,12 @@ export class Watcher {
   isSynced = false;
   /** A progress notification is due at the next tick unless an event is sent first. */
   progressDue = true;
+  /** Its last event response while it may still wait in the stream's queue: its number there, and bytes. */
+  queued: WatchResponse | undefined;
+  queuedAt = 0;
+  queuedBytes = 0;
+  /** Whether `queued.events` is its own array (else shared with other watchers, copied before adding). */
+  queuedOwnsEvents = false;
 
   constructor(
     o: WatcherOptions,

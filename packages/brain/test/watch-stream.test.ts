@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { WatchRequest, type WatchResponse } from "@wharf/etcd-api";
+import { tempDir } from "@wharf/testing";
+import { Brain, defaultConfig } from "../src/index.js";
+import { WatchHub } from "../src/watch/watch-hub.js";
+import { WatchStream } from "../src/watch/watch-stream.js";
+
+// A watch stream whose client falls behind gathers each watcher's later
+// revisions into the response still waiting for it, as etcd batches events
+// for a watcher whose channel is full, but never past a response of another
+// kind (a progress notification must follow every event it covers).
+
+const dir = tempDir("wharf-watch-stream-");
+let brain: Brain;
+let hub: WatchHub;
+
+before(async () => {
+  brain = await Brain.open({ ...defaultConfig(), dataDir: dir.path });
+  hub = new WatchHub(brain.store, { ringRevisions: 100 });
+});
+
+after(async () => {
+  await brain.close();
+  dir.remove();
+});
+
+/** A transport that takes `room` messages, then reports full until drained. */
+function sink(room: number) {
+  const got: WatchResponse[] = [];
+  return {
+    got,
+    room,
+    write(m: WatchResponse): boolean {
+      // A copy: the stream may still change what it queues, never what it has written.
+      got.push({ ...m, events: [...m.events] });
+      return got.length < this.room;
+    },
+  };
+}
+
+function stream(s: ReturnType<typeof sink>): WatchStream {
+  return new WatchStream(hub, s, {
+    header: (rev) => ({ clusterId: 1n, memberId: 1n, revision: BigInt(rev), raftTerm: 1n }),
+    maxRequestBytes: 1 << 20,
+    progressNotifyIntervalMs: 60_000,
+    maxQueuedBytes: 1 << 20,
+  });
+}
+
+const put = (key: string, value = "v") =>
+  brain.store.put({
+    key: Buffer.from(key),
+    value: Buffer.from(value),
+    lease: 0n,
+    prevKv: false,
+    ignoreValue: false,
+    ignoreLease: false,
+  });
+
+const watch = (key: string, end: string) =>
+  WatchRequest.fromPartial({ createRequest: { key: Buffer.from(key), rangeEnd: Buffer.from(end) } });
+
+test("a lagging stream's deliveries join the response still waiting, one per watcher", async () => {
+  const s = sink(3);
+  const ws = stream(s);
+  ws.handle(watch("/a/", "/a0"));
+  ws.handle(watch("/a/x", "/a/y"));
+  const revs: number[] = [];
+  for (let i = 0; i < 6; i++) revs.push(Number((await put(`/a/x${i}`)).header!.revision));
+  // Written: two created, the first revision to watcher 0; then the transport was full.
+  assert.equal(s.got.length, 3);
+  s.room = 100;
+  ws.drained();
+  const events = (id: number) =>
+    s.got
+      .filter((m) => m.watchId === BigInt(id) && m.events.length > 0)
+      .map((m) => m.events.map((e) => Number(e.kv!.modRevision)));
+  assert.deepEqual(events(0), [[revs[0]], revs.slice(1)], "watcher 0: one response, then the rest in one");
+  assert.deepEqual(events(1), [revs], "watcher 1: every revision in one response");
+  const last = s.got[s.got.length - 1]!;
+  assert.equal(last.header!.revision, BigInt(revs[5]!), "a gathered response reports its last revision");
+  ws.close();
+});
+
+test("events never join a response queued before a progress notification", async () => {
+  const s = sink(2);
+  const ws = stream(s);
+  ws.handle(watch("/b/", "/b0"));
+  const first = Number((await put("/b/1")).header!.revision);
+  assert.equal(s.got.length, 2, "created and the first revision written, then full");
+  const second = Number((await put("/b/2")).header!.revision);
+  ws.handle(WatchRequest.fromPartial({ progressRequest: {} }));
+  const third = Number((await put("/b/3")).header!.revision);
+  const fourth = Number((await put("/b/4")).header!.revision);
+  s.room = 100;
+  ws.drained();
+  const shape = s.got.map((m) =>
+    m.watchId === -1n
+      ? `progress@${m.header!.revision}`
+      : m.created
+        ? "created"
+        : m.events.map((e) => Number(e.kv!.modRevision)).join(","),
+  );
+  assert.deepEqual(shape, ["created", `${first}`, `${second}`, `progress@${second}`, `${third},${fourth}`]);
+  ws.close();
+});
