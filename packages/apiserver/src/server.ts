@@ -3,13 +3,19 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import { join } from "node:path";
 import { selfSignedCertificate } from "@wharf/pki";
+import { CrdRegistry } from "./apiextensions/crd-registry.js";
 import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
 import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
 import { withOpenApi } from "./endpoints/openapi.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
-import { GenericStore } from "./registry/generic-store.js";
+import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
+import { customresourcedefinitions } from "./registry/resources/apiextensions.js";
+import { services } from "./registry/resources/core.js";
+import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
+import { serviceNetwork } from "./registry/service-allocation/service-network.js";
+import { ServiceStore } from "./registry/service-allocation/service-store.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
 import type { WatchCacheLog } from "./storage/watch-cache.js";
@@ -48,6 +54,14 @@ export interface ApiServerOptions {
   maxWatchBufferedBytes?: number;
   /** Debug and warning lines (pino-compatible), e.g. when a watch cache starts. */
   log?: WatchCacheLog;
+  /** kube's --service-cluster-ip-range: a CIDR, or an IPv4 and an IPv6 one joined by "," (default 10.0.0.0/24). */
+  serviceClusterIPRange?: string;
+  /** kube's --service-node-port-range: "30000-32767" (the default), "30000+2767" or one port. */
+  serviceNodePortRange?: string;
+  /** kube's --advertise-address: the `kubernetes` endpoints' address (default: the bind address, or the host's). */
+  advertiseAddress?: string;
+  /** How often the ClusterIP and NodePort allocations are repaired from the services (kube: 3 minutes). */
+  serviceRepairIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -104,16 +118,20 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const storage = EtcdStorage.connect(o.etcdServers);
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
   const caches = new WatchCaches(storage, { eventFreshMs: o.watchCacheEventFreshMs }, o.log);
+  const network = serviceNetwork(storage, prefix, o);
   const stores = builtinResources
     .filter((d) => d.stored !== false)
     .map((d) => {
       const size = watchCacheSize(d.group, d.resource, cacheSizes, o.defaultWatchCacheSize ?? DEFAULT_WATCH_CACHE_SIZE);
       const name = d.group === "" ? d.resource : `${d.resource}.${d.group}`;
-      return new GenericStore(d, storage, prefix, {
+      const config: StoreWatchConfig = {
         cache: (keyPrefix) =>
           o.watchCache !== false && size > 0 ? caches.forPrefix(keyPrefix, name, size) : undefined,
         bookmarkIntervalMs: o.watchBookmarkIntervalMs,
-      });
+      };
+      return d === services
+        ? new ServiceStore(d, storage, prefix, config, network.allocator)
+        : new GenericStore(d, storage, prefix, config);
     });
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
   await bootstrap(namespaceStore);
@@ -123,6 +141,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     o.finalizeNamespaces ?? true,
   );
   await lifecycle.resume();
+  // Custom resources: served by every apiserver on this etcd as soon as their CRD is stored.
+  const crds = new CrdRegistry(stores.find((s) => s.def === customresourcedefinitions)!, storage, prefix, o.log);
+  await crds.start();
   const auth: AuthenticatorOptions = {
     tokens: o.tokenAuthFile ? loadTokenFile(o.tokenAuthFile) : undefined,
     clientCertificates: o.clientCaFile !== undefined,
@@ -143,6 +164,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     lifecycle,
     version: KUBERNETES_VERSION,
     maxWatchBufferedBytes: o.maxWatchBufferedBytes,
+    customResources: crds,
     ready: async () => {
       try {
         await storage.currentRevision();
@@ -177,6 +199,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : o.securePort;
   const host = o.bindAddress === "0.0.0.0" ? "127.0.0.1" : o.bindAddress;
+  const serviceControllers = await startServiceControllers({
+    stores,
+    network,
+    securePort: port,
+    repairIntervalMs: o.serviceRepairIntervalMs,
+    log: o.log,
+  });
   return {
     server,
     url: `https://${host}:${port}`,
@@ -185,6 +214,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
+      serviceControllers.stop();
+      crds.stop();
       caches.stop();
       storage.close();
     },

@@ -335,7 +335,11 @@ for (const backend of ["etcd", "brain"] as const) {
       for (const { obj, key } of fixtures(csrPem).reverse()) {
         const what = `${obj.apiVersion} ${obj.kind}`;
         // Objects sharing storage with another version (events, HPAs, flowcontrol) may already be gone.
-        await client.delete(obj).catch((e) => assert.equal(code(e), 404, `${what} delete: ${e.body ?? e}`));
+        // Background, as kubectl sends: Jobs and ReplicationControllers default to orphaning, whose
+        // finalizer waits for a garbage collector.
+        await client
+          .delete(obj, undefined, undefined, undefined, undefined, "Background")
+          .catch((e) => assert.equal(code(e), 404, `${what} delete: ${e.body ?? e}`));
         // A namespace goes through Terminating first.
         for (let i = 0; obj.kind === "Namespace" && i < 100 && (await api.storage.get(key)); i++) {
           await new Promise((r) => setTimeout(r, 50));

@@ -52,6 +52,22 @@ export function apiserverCommand(): Command {
       int("default-watch-cache-size"),
       100,
     )
+    .option(
+      "--service-cluster-ip-range <cidrs>",
+      'CIDR the ClusterIPs of Services are allocated from; an IPv4 and an IPv6 CIDR ("v4,v6") for dual-stack. ' +
+        "Its first address is the kubernetes Service's",
+      "10.0.0.0/24",
+    )
+    .option(
+      "--service-node-port-range <range>",
+      'ports NodePort and LoadBalancer Services are allocated from: "min-max" inclusive, "min+offset" or one port',
+      "30000-32767",
+    )
+    .option(
+      "--advertise-address <ip>",
+      "the address of this server in the kubernetes Service's endpoints " +
+        "(default: --bind-address, or the host's first non-loopback IPv4 address when binding 0.0.0.0)",
+    )
     .action(async (o) => {
       const log = pino({ base: { component: "apiserver" } }, pino.destination(2));
       const running = await serveUntilSignal("apiserver", log, () =>
@@ -69,6 +85,9 @@ export function apiserverCommand(): Command {
           watchCache: o.watchCache,
           watchCacheSizes: o.watchCacheSizes,
           defaultWatchCacheSize: o.defaultWatchCacheSize,
+          serviceClusterIPRange: o.serviceClusterIpRange,
+          serviceNodePortRange: o.serviceNodePortRange,
+          advertiseAddress: o.advertiseAddress,
           log,
         }),
       );

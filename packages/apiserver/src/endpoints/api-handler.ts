@@ -10,7 +10,6 @@ import {
   parseLabelSelector,
   requestEntityTooLarge,
   StatusError,
-  statusOk,
   unauthorized,
   unsupportedMediaType,
 } from "@wharf/apimachinery";
@@ -19,6 +18,8 @@ import type { GenericStore, KubeObject, ListQuery, UpdateMode, WatchEvent } from
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
 import { type ResourceDefinition, servedSubresource } from "../registry/resource-definition.js";
 import { applyApproval } from "../registry/resources/certificates.js";
+import { checkWriteOptions, isApplyPatch, serveApply, updateTracker } from "./apply/apply-endpoint.js";
+import { serveDelete, serveNamespaceDelete } from "./delete.js";
 import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
 import { applyStrategicMergePatch } from "./openapi.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
@@ -50,6 +51,17 @@ export interface ApiHandlerOptions {
   ready(): Promise<boolean>;
   /** Bytes a watch may leave unread beyond its initial events before it is closed (default 8 MiB). */
   maxWatchBufferedBytes?: number;
+  /** Resources served at run time (CRDs' custom resources): looked up after the built-in ones. */
+  customResources?: CustomResourceRoutes;
+}
+
+/** The run-time part of the served API: routes by "/apis/<group>/<version>/<resource>", and what discovery lists. */
+export interface CustomResourceRoutes {
+  lookup(path: string): { def: ResourceDefinition; store: GenericStore } | undefined;
+  definitions(): ResourceDefinition[];
+  groups(): ApiGroupInfo[];
+  /** Changes whenever the above do. */
+  readonly generation: number;
 }
 
 export function writeJson(res: Res, code: number, body: unknown): void {
@@ -64,6 +76,18 @@ export function writeStatusError(res: Res, e: unknown): void {
 }
 
 async function readBody(req: Req): Promise<unknown> {
+  const text = await readBodyText(req);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The request body as text, within kube's size limit. */
+async function readBodyText(req: Req): Promise<string> {
   const type = String(req.headers["content-type"] ?? "application/json");
   const chunks: Buffer[] = [];
   let size = 0;
@@ -73,14 +97,7 @@ async function readBody(req: Req): Promise<unknown> {
     chunks.push(c);
   }
   if (type.includes("protobuf")) throw unsupportedMediaType();
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf: ${(e as Error).message}`,
-    );
-  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 interface Route {
@@ -103,10 +120,17 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
   const byPath = new Map<string, { def: ResourceDefinition; store?: GenericStore }>();
   for (const def of o.resources ?? o.stores.map((s) => s.def)) byPath.set(pathOf(def), { def });
   for (const s of o.stores) byPath.set(pathOf(s.def), { def: s.def, store: s });
-  const discovery = new Discovery(
-    [...byPath.values()].map((e) => e.def),
-    o.groups,
-  );
+  const builtinDefs = [...byPath.values()].map((e) => e.def);
+  let discovery = new Discovery(builtinDefs, o.groups);
+  let discoveryGeneration = -1;
+  const currentDiscovery = (): Discovery => {
+    const c = o.customResources;
+    if (c && c.generation !== discoveryGeneration) {
+      discoveryGeneration = c.generation;
+      discovery = new Discovery([...builtinDefs, ...c.definitions()], [...o.groups, ...c.groups()]);
+    }
+    return discovery;
+  };
 
   const route = (path: string): Route | undefined => {
     const m = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/(.*)$/.exec(path);
@@ -115,13 +139,13 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
     const parts = m[2]!.split("/").filter((p) => p !== "");
     // /namespaces/{ns}/{resource}[/{name}[/{subresource}]] for namespaced resources.
     if (parts[0] === "namespaces" && parts.length >= 3) {
-      const e = byPath.get(`${base}/${parts[2]}`);
+      const e = byPath.get(`${base}/${parts[2]}`) ?? o.customResources?.lookup(`${base}/${parts[2]}`);
       if (e?.def.namespaced && parts.length <= 5) {
         return { ...e, namespace: parts[1], name: parts[3], subresource: parts[4] };
       }
     }
     // /{resource}[/{name}[/{subresource}]]: cluster-scoped resources, and lists across namespaces.
-    const e = byPath.get(`${base}/${parts[0]}`);
+    const e = byPath.get(`${base}/${parts[0]}`) ?? o.customResources?.lookup(`${base}/${parts[0]}`);
     if (e && parts.length <= 3 && (parts.length === 1 || !e.def.namespaced)) {
       return { ...e, name: parts[1], subresource: parts[2] };
     }
@@ -129,6 +153,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
   };
 
   const serveDiscovery = (path: string, accept: string, res: Res): boolean => {
+    const discovery = currentDiscovery();
     if (path === "/api" || path === "/apis") {
       const version = wantsAggregated(accept);
       if (version) {
@@ -187,7 +212,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
         if (!r.store) return await serveCreateOnly(r, req, res, user, o);
         if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
         if (req.method === "DELETE" && r.def.resource === "namespaces" && r.def.group === "" && r.name) {
-          return writeJson(res, 200, await o.lifecycle.delete(r.name));
+          return await serveNamespaceDelete(o.lifecycle, r.name, req, res, url);
         }
         await serveResource(r, req, res, url, o.lifecycle, o.maxWatchBufferedBytes);
       } catch (e) {
@@ -258,10 +283,11 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
     return writeJson(res, 201, await bindPod(store, r.namespace!, name, (await readBody(req)) as KubeObject, dryRun));
   }
   if (sub === "scale") {
-    const current = toScale(r.def, await store.get(r.namespace, name));
+    const scaleOf = r.def.scaleAdapter?.toScale ?? ((obj: KubeObject) => toScale(r.def, obj));
+    const current = scaleOf(await store.get(r.namespace, name));
     if (verb === "get") return writeJson(res, 200, current);
     const scale = verb === "update" ? ((await readBody(req)) as KubeObject) : (await patched(req, current)).next;
-    const merge = scaleMerge(scale);
+    const merge = (r.def.scaleAdapter?.merge ?? scaleMerge)(scale);
     const meta = (scale.metadata ?? {}) as { name?: string; resourceVersion?: string };
     const updated = await store.write(
       r.namespace,
@@ -270,8 +296,9 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
       (_req, stored) => merge(stored),
       dryRun,
       true,
+      updateTracker(r.def, sub, url.searchParams, req.headers["user-agent"]),
     );
-    return writeJson(res, 200, toScale(r.def, updated));
+    return writeJson(res, 200, scaleOf(updated));
   }
   // The rest are views of the whole object that write part of it.
   const mode: UpdateMode =
@@ -291,11 +318,24 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
               },
             });
   if (verb === "get") return writeJson(res, 200, await store.get(r.namespace, name));
+  if (verb === "patch" && sub === "status" && isApplyPatch(req.headers["content-type"])) {
+    const applied = await serveApply({
+      store,
+      namespace: r.namespace,
+      name,
+      subresource: sub,
+      body: await readBodyText(req),
+      query: url.searchParams,
+    });
+    return writeJson(res, applied.code, applied.body);
+  }
+  checkWriteOptions(url.searchParams, verb === "update" ? "update" : "patch");
   const body =
     verb === "update"
       ? ((await readBody(req)) as KubeObject)
       : (await patched(req, await store.get(r.namespace, name))).next;
-  writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun));
+  const track = updateTracker(r.def, sub, url.searchParams, req.headers["user-agent"]);
+  writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun, undefined, track));
 }
 
 async function serveResource(
@@ -343,32 +383,39 @@ async function serveResource(
       if (store.def.namespaced && r.namespace !== undefined) {
         await lifecycle.admitCreate(store, r.namespace, body?.metadata?.name ?? "");
       }
-      return writeJson(res, 201, await store.create(r.namespace, body, dryRun));
+      checkWriteOptions(q, "create");
+      const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
+      return writeJson(res, 201, await store.create(r.namespace, body, dryRun, track));
     }
     case "PUT": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "update");
       const body = (await readBody(req)) as KubeObject;
-      return writeJson(res, 200, await store.update(r.namespace, r.name, body, dryRun));
+      checkWriteOptions(q, "update");
+      const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
+      return writeJson(res, 200, await store.update(r.namespace, r.name, body, dryRun, false, track));
     }
     case "PATCH": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "patch");
-      const { next } = await patched(req, await store.get(r.namespace, r.name));
-      return writeJson(res, 200, await store.update(r.namespace, r.name, next, dryRun));
-    }
-    case "DELETE": {
-      if (r.name === undefined) throw methodNotSupported(store.qualified, "deletecollection");
-      const deleted = await store.delete(r.namespace, r.name);
-      return writeJson(
-        res,
-        200,
-        statusOk({
+      if (isApplyPatch(req.headers["content-type"])) {
+        const ns = r.namespace;
+        const applied = await serveApply({
+          store,
+          namespace: ns,
           name: r.name,
-          group: store.def.group,
-          kind: store.def.resource,
-          uid: (deleted.metadata as { uid?: string }).uid,
-        }),
-      );
+          body: await readBodyText(req),
+          query: q,
+          admitCreate:
+            store.def.namespaced && ns !== undefined ? () => lifecycle.admitCreate(store, ns, r.name!) : undefined,
+        });
+        return writeJson(res, applied.code, applied.body);
+      }
+      checkWriteOptions(q, "patch");
+      const { next } = await patched(req, await store.get(r.namespace, r.name));
+      const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
+      return writeJson(res, 200, await store.update(r.namespace, r.name, next, dryRun, false, track));
     }
+    case "DELETE":
+      return serveDelete(store, r.namespace, r.name, req, res, url);
     default:
       throw methodNotSupported(store.qualified, String(req.method).toLowerCase());
   }

@@ -75,7 +75,7 @@ export function toTable(def: ResourceDefinition, list: KubeObject, opts: TableOp
     );
   }
   const version = (options.accept !== undefined && tableVersion(options.accept)) || "v1";
-  const printer: Printer = printerFor(def.group, def.kind) ?? defaultPrinter;
+  const printer: Printer = def.printer ?? printerFor(def.group, def.kind) ?? defaultPrinter;
   const now = options.now ?? Date.now();
 
   const isList = Array.isArray(list.items);

@@ -22,6 +22,9 @@ import {
 } from "@wharf/apimachinery";
 import { type Storage, StorageError, type StorageEvent, type WatchHandle } from "../storage/storage.js";
 import type { WatchCache } from "../storage/watch-cache.js";
+import type { DeleteOptions } from "./delete-options.js";
+import { type DeleteOutcome, type DeletionAccess, deleteObject } from "./deletion.js";
+import { type DeletionMeta, keepDeletionMeta, shouldDeleteDuringUpdate } from "./finalizers.js";
 import { apiVersionOf, type ResourceDefinition, servedSubresource } from "./resource-definition.js";
 import { builtinStrategies, strategyKey } from "./strategies/index.js";
 import type { KindStrategy, KubeObject, ObjectMeta } from "./strategy.js";
@@ -80,6 +83,9 @@ const LIST_OPTIONS_KIND = { group: "meta.k8s.io", kind: "ListOptions" };
  * merging the request into the stored object (scale, binding, approval…).
  */
 export type UpdateMode = "main" | "status" | "internal" | ((next: KubeObject, stored: KubeObject) => KubeObject);
+
+/** Records a write's field ownership in the object (after defaulting): `old` is the stored object, if any. */
+export type ManagedFieldsTracker = (obj: KubeObject, old: KubeObject | undefined) => void;
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -147,9 +153,11 @@ export class GenericStore {
   }
 
   /** Defaults `obj` in place and throws kube's 422 when it (or its change from `old`) is invalid. */
-  private admit(obj: KubeObject, old?: KubeObject, validate = true): void {
+  private admit(obj: KubeObject, old?: KubeObject, validate = true, track?: ManagedFieldsTracker): void {
     // kube defaults while decoding, then prepares (PrepareForCreate/PrepareForUpdate), then validates.
     this.strategy.default?.(obj);
+    // The field manager sees the request as decoded (defaulted), before the strategy prepares it.
+    track?.(obj, old);
     if (!old) this.strategy.prepareForCreate?.(obj);
     else this.strategy.prepareForUpdate?.(obj, old);
     if (!validate) return;
@@ -195,7 +203,12 @@ export class GenericStore {
     }
   }
 
-  async create(namespace: string | undefined, input: KubeObject, dryRun = false): Promise<KubeObject> {
+  async create(
+    namespace: string | undefined,
+    input: KubeObject,
+    dryRun = false,
+    track?: ManagedFieldsTracker,
+  ): Promise<KubeObject> {
     this.checkKind(input);
     // Create cannot set status on kinds with a status subresource (their strategies' PrepareForCreate).
     const cleared =
@@ -218,7 +231,7 @@ export class GenericStore {
       kind: this.def.kind,
       metadata: filled,
     }) as KubeObject;
-    this.admit(toStore);
+    this.admit(toStore, undefined, true, track);
     if (dryRun) return this.withVersion(toStore, 0);
     try {
       const v = await this.storage.create(this.key(namespace, filled.name!), this.encode(toStore));
@@ -250,8 +263,9 @@ export class GenericStore {
     obj: KubeObject,
     dryRun = false,
     internal = false,
+    track?: ManagedFieldsTracker,
   ): Promise<KubeObject> {
-    return this.write(namespace, name, obj, internal ? "internal" : "main", dryRun);
+    return this.write(namespace, name, obj, internal ? "internal" : "main", dryRun, undefined, track);
   }
 
   /** PUT on /status: only status changes; never generation. */
@@ -280,6 +294,8 @@ export class GenericStore {
      * have their own kube strategies that do not re-validate the spec.
      */
     validate = mode === "main" || mode === "internal",
+    /** Records the write in metadata.managedFields (the HTTP layer's field manager). */
+    track?: ManagedFieldsTracker,
   ): Promise<KubeObject> {
     if (typeof mode !== "function") this.checkKind(obj);
     const meta = (obj.metadata ?? {}) as ObjectMeta;
@@ -312,8 +328,14 @@ export class GenericStore {
           next.metadata = nextMeta;
           delete nextMeta.resourceVersion;
           if (nextMeta.namespace === undefined) delete nextMeta.namespace;
-          if (curMeta.deletionTimestamp) nextMeta.deletionTimestamp = curMeta.deletionTimestamp;
-          else if (mode !== "internal") delete nextMeta.deletionTimestamp;
+          const deletionErrors = keepDeletionMeta(
+            nextMeta as DeletionMeta,
+            curMeta as DeletionMeta,
+            mode === "internal",
+          );
+          if (deletionErrors.length > 0) {
+            throw invalidStatus({ group: this.def.group, kind: this.def.kind }, name, deletionErrors);
+          }
           // Requests cannot set generation (rest.BeforeUpdate); the kind's rule below may bump it.
           if (curMeta.generation === undefined) delete nextMeta.generation;
           else nextMeta.generation = curMeta.generation;
@@ -333,7 +355,11 @@ export class GenericStore {
           if (this.def.generation && mode !== "status" && this.specChanged(next, cur)) {
             (next.metadata as ObjectMeta).generation = (curMeta.generation ?? 0) + 1;
           }
-          this.admit(next, cur, validate);
+          this.admit(next, cur, validate, track);
+          // Removing the last finalizer of a deleting object deletes it (kube's ShouldDeleteDuringUpdate).
+          if (shouldDeleteDuringUpdate(next, cur, this.def.resource, this.def.group)) {
+            throw new DeleteDuringUpdate(next, current!.resourceVersion);
+          }
           if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
           return isDeepStrictEqual(next, cur) ? current!.object : this.encode(next);
         },
@@ -342,8 +368,78 @@ export class GenericStore {
       return this.served(v.object, v.resourceVersion);
     } catch (e) {
       if (e instanceof DryRunResult) return this.withVersion(e.object, e.resourceVersion);
+      if (e instanceof DeleteDuringUpdate)
+        return this.deleteDuringUpdate(namespace, name, e, obj, mode, dryRun, validate, track);
       throw this.mapError(e, name);
     }
+  }
+
+  /**
+   * Deletes an object whose update left it without finalizers while it was
+   * being deleted, if it is still as the update saw it (else the update runs
+   * again); answers with the updated object, as kube does.
+   */
+  private async deleteDuringUpdate(
+    namespace: string | undefined,
+    name: string,
+    d: DeleteDuringUpdate,
+    obj: KubeObject,
+    mode: UpdateMode,
+    dryRun: boolean,
+    validate: boolean,
+    track: ManagedFieldsTracker | undefined,
+  ): Promise<KubeObject> {
+    if (!dryRun) {
+      try {
+        await this.storage.delete(this.key(namespace, name), { expectedResourceVersion: d.resourceVersion });
+      } catch (e) {
+        if (e instanceof StorageError && e.code === "Conflict")
+          return this.write(namespace, name, obj, mode, dryRun, validate, track);
+        // Racing updates may both remove the last finalizer: the object is gone either way.
+        if (!(e instanceof StorageError && e.code === "KeyNotFound")) throw this.mapError(e, name);
+      }
+    }
+    return this.withVersion(d.object, d.resourceVersion);
+  }
+
+  /** kube's Store.Delete with DeleteOptions (deletion.ts): finalizers, graceful deletion, preconditions, dry run. */
+  deleteWithOptions(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<DeleteOutcome> {
+    return deleteObject(this.deletionAccess(namespace, name), options);
+  }
+
+  /** The storage operations on one object that deletion.ts builds on, in the served shape. */
+  private deletionAccess(namespace: string | undefined, name: string): DeletionAccess {
+    const key = this.key(namespace, name);
+    return {
+      def: this.def,
+      qualified: this.qualified,
+      name,
+      key,
+      get: async () => {
+        const v = await this.storage.get<KubeObject>(key).catch((e) => Promise.reject(this.mapError(e, name)));
+        return v && this.served(v.object, v.resourceVersion);
+      },
+      update: async (update, dryRun) => {
+        try {
+          const v = await this.storage.guaranteedUpdate<KubeObject>(key, (current) => {
+            const next = update(this.served(structuredClone(current!.object), current!.resourceVersion));
+            delete (next.metadata as ObjectMeta).resourceVersion;
+            if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
+            return this.encode(next);
+          });
+          return this.served(v.object, v.resourceVersion);
+        } catch (e) {
+          if (e instanceof DryRunResult) return this.withVersion(e.object, e.resourceVersion);
+          throw e;
+        }
+      },
+      remove: async (resourceVersion, dryRun) => {
+        if (dryRun) return this.get(namespace, name);
+        const v = await this.storage.delete<KubeObject>(key, { expectedResourceVersion: resourceVersion });
+        return this.served(v.object, v.resourceVersion);
+      },
+      mapError: (e) => this.mapError(e, name),
+    };
   }
 
   async delete(namespace: string | undefined, name: string, expectedResourceVersion?: number): Promise<KubeObject> {
@@ -699,6 +795,14 @@ export class GenericStore {
         return internalError(e);
     }
   }
+}
+
+/** Carries an update that leaves a deleting object without finalizers out of guaranteedUpdate. */
+class DeleteDuringUpdate {
+  constructor(
+    readonly object: KubeObject,
+    readonly resourceVersion: number,
+  ) {}
 }
 
 /** Carries a dry-run update's result out of guaranteedUpdate without writing. */

@@ -1,4 +1,5 @@
-import { forbidden, formatTimestamp } from "@wharf/apimachinery";
+import { conflict, forbidden, formatTimestamp } from "@wharf/apimachinery";
+import { checkDeleteOptions, type DeleteOptions, isDryRun } from "./delete-options.js";
 import type { GenericStore, KubeObject } from "./generic-store.js";
 
 /** Namespaces kube-apiserver refuses to delete. */
@@ -6,6 +7,8 @@ const UNDELETABLE = new Set(["default", "kube-system", "kube-public"]);
 
 interface NamespaceMeta {
   name?: string;
+  uid?: string;
+  resourceVersion?: string;
   deletionTimestamp?: string;
 }
 
@@ -37,11 +40,32 @@ export class NamespaceLifecycle {
     }
   }
 
-  /** Starts deleting a namespace; returns it as it now is (Terminating). */
-  async delete(name: string): Promise<KubeObject> {
+  /**
+   * Starts deleting a namespace; returns it as it now is (Terminating).
+   * Preconditions are checked as kube's namespace storage checks them; a dry
+   * run answers with the Terminating namespace and changes nothing.
+   */
+  async delete(name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    checkDeleteOptions(options);
     if (UNDELETABLE.has(name)) throw forbidden(this.namespaces.qualified, name, "this namespace may not be deleted");
     const current = await this.namespaces.get(undefined, name);
     const meta = current.metadata as NamespaceMeta;
+    const p = options.preconditions;
+    if (p?.uid !== undefined && p.uid !== meta.uid) {
+      throw conflict(
+        this.namespaces.qualified,
+        name,
+        `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${meta.uid ?? ""}`,
+      );
+    }
+    if (p?.resourceVersion !== undefined && p.resourceVersion !== meta.resourceVersion) {
+      throw conflict(
+        this.namespaces.qualified,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ""}`,
+      );
+    }
+    const dryRun = isDryRun(options);
     const terminating = meta.deletionTimestamp
       ? current
       : await this.namespaces.update(
@@ -52,10 +76,10 @@ export class NamespaceLifecycle {
             metadata: { ...current.metadata, deletionTimestamp: formatTimestamp(new Date()) },
             status: { ...(current.status as object), phase: "Terminating" },
           },
-          false,
+          dryRun,
           true,
         );
-    this.startFinalizing(name);
+    if (!dryRun) this.startFinalizing(name);
     return terminating;
   }
 

@@ -1,3 +1,4 @@
+import type { Printer } from "../endpoints/table-columns/object.js";
 import type { KindStrategy, KubeObject } from "./strategy.js";
 
 // What the generic registry needs to know about one resource: naming,
@@ -75,6 +76,13 @@ export interface ResourceDefinition {
   conversion?: StorageConversion;
   /** Whether an update needs metadata.resourceVersion (false: unconditional updates allowed). */
   requireResourceVersionOnUpdate?: boolean;
+  /** The Table printer, when not the built-in one of the kind (custom resources' printer columns). */
+  printer?: Printer;
+  /** How the scale subresource reads and writes the object, when not spec.replicas (custom resources). */
+  scaleAdapter?: {
+    toScale(obj: KubeObject): KubeObject;
+    merge(scale: KubeObject): (stored: KubeObject) => KubeObject;
+  };
 }
 
 export const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

@@ -1,5 +1,5 @@
 import type { ResourceDefinition, SubresourceDefinition } from "../../registry/resource-definition.js";
-import { fieldFacts } from "./patch-facts.js";
+import { fieldFacts, typeFacts } from "./patch-facts.js";
 import { supplementFields, supplementType } from "./supplements.js";
 import { definitionPrefix, modulePathOf, type SourceField, sourceType, type TypeNode } from "./types-source.js";
 
@@ -108,6 +108,8 @@ function buildDefinition(name: string): Schema | undefined {
   if (required.length > 0) out.required = required;
   out.type = "object";
   out.properties = Object.fromEntries(fields.map((f) => [f.name, fieldSchema(name, f)]));
+  const mapType = typeFacts(name)?.mapType;
+  if (mapType) out["x-kubernetes-map-type"] = mapType;
   return out;
 }
 

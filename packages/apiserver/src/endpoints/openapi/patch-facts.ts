@@ -158,3 +158,28 @@ for (const version of ["v1beta2", "v1beta3"]) {
 export function fieldFacts(definition: string, field: string): FieldFacts | undefined {
   return FACTS[definition.replace(/^io\.k8s\./, "")]?.[field];
 }
+
+/**
+ * Structs that merge as one value under server-side apply (`+structType=atomic`
+ * in the Go types): published as `x-kubernetes-map-type: atomic` on their
+ * definitions.
+ */
+const ATOMIC_STRUCTS = new Set([
+  "apimachinery.pkg.apis.meta.v1.LabelSelector",
+  "api.core.v1.ConfigMapKeySelector",
+  "api.core.v1.LocalObjectReference",
+  "api.core.v1.NodeSelector",
+  "api.core.v1.NodeSelectorTerm",
+  "api.core.v1.ObjectFieldSelector",
+  "api.core.v1.ObjectReference",
+  "api.core.v1.ResourceFieldSelector",
+  "api.core.v1.SecretKeySelector",
+  "api.core.v1.SecretReference",
+  "api.core.v1.TopologySelectorTerm",
+  "api.core.v1.TypedLocalObjectReference",
+]);
+
+/** The merge facts of a definition as a whole (its map type), if it has any. */
+export function typeFacts(definition: string): FieldFacts | undefined {
+  return ATOMIC_STRUCTS.has(definition.replace(/^io\.k8s\./, "")) ? atomicMap : undefined;
+}

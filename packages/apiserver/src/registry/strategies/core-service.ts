@@ -25,6 +25,7 @@ import {
   validateLabels,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
+import { dropTypeDependentFields } from "./service-type-fields.js";
 import { arr, child, isObj, num, type Obj, objs, setDefault, setDefaultStr, str, strMap } from "./util.js";
 
 const serviceTypes = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
@@ -319,6 +320,7 @@ function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void {
       if (match) p.nodePort = match.nodePort;
     }
   }
+  dropTypeDependentFields(spec, oldSpec, isObj(obj.status) ? obj.status : undefined);
 }
 
 function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
