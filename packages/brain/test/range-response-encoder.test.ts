@@ -185,7 +185,10 @@ test("over the relay, a Range whose record has gone is asked again and answered 
   const call = (req: RangeRequest) =>
     new Promise<Buffer>((resolve, reject) => {
       client.open(range.index, RangeRequest.encode(req).finish(), {
-        reply: (p) => resolve(Buffer.from(p)),
+        reply: (p, sent) => {
+          resolve(Buffer.from(p));
+          sent?.();
+        },
         error: (code, details) => reject(new Error(`${code} ${details}`)),
       });
     });
@@ -198,6 +201,31 @@ test("over the relay, a Range whose record has gone is asked again and answered 
     reads = 0;
     assert.deepEqual(await call(req), expected, "the second answer carries the values");
     assert.equal(reads, 1, "one missing record is enough to ask again, and the values then come over the relay");
+    // Pages read but not yet sent are bounded: the rest wait as record keys until one has gone out.
+    gone = false;
+    const held: (() => void)[] = [];
+    let answered = 0;
+    for (let i = 0; i < 40; i++) {
+      client.open(range.index, RangeRequest.encode(req).finish(), {
+        reply: (p, sent) => {
+          assert.deepEqual(Buffer.from(p), expected);
+          answered++;
+          held.push(sent!);
+        },
+        error: (code, details) => assert.fail(`${code} ${details}`),
+      });
+    }
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    await settle();
+    assert.equal(answered, 32, "32 pages held, 8 waiting");
+    held.shift()!();
+    held.shift()!();
+    await settle();
+    assert.equal(answered, 34, "each page sent lets one waiting page be read");
+    for (const sent of held.splice(0)) sent();
+    await settle();
+    assert.equal(answered, 40);
+    for (const sent of held.splice(0)) sent();
   } finally {
     close();
     await reader.close();

@@ -14,13 +14,21 @@ import { framedDelivery } from "./watch-response-encoder.js";
 
 /** Where the answers to one relayed call go. Payloads are views, valid only during the callback. */
 export interface CallSink {
-  reply?(payload: Buffer): void;
+  /** A unary answer; `sent`, when given, is called once the payload's bytes are no longer held (written or dropped). */
+  reply?(payload: Buffer, sent?: () => void): void;
   message?(payload: Buffer): void;
   /** A server-stream message already framed for gRPC (prefix included); without it, message() gets it unframed. */
   framed?(message: Buffer): void;
   end?(): void;
   error(code: number, details: string): void;
 }
+
+/**
+ * Range answers read here (a page is half a megabyte) that may wait for their
+ * clients at once: more wait as record keys until one has gone out, so pages
+ * built faster than clients read them do not pile up in memory.
+ */
+const MAX_PAGES_HELD = 32;
 
 /** etcd's text when the server goes away under a call. */
 const STOPPED = "etcdserver: server stopped";
@@ -36,6 +44,17 @@ export class RelayClient {
   private readonly sinks = new Map<number, CallSink>();
   /** Ranges opened by reference, by call: their requests, to ask again for values if a record has gone. */
   private readonly byReference = new Map<number, Buffer>();
+  /** Answers by reference read but not yet sent, and those waiting to be read (call id, a copy of the payload). */
+  private pagesHeld = 0;
+  private readonly pagesWaiting: Array<[number, Buffer]> = [];
+  private readonly pageSent = () => {
+    this.pagesHeld--;
+    while (this.pagesHeld < MAX_PAGES_HELD && this.pagesWaiting.length > 0) {
+      const [id, payload] = this.pagesWaiting.shift()!;
+      const sink = this.sinks.get(id);
+      if (sink) this.readPage(id, sink, payload);
+    }
+  };
   private readonly https = new Map<number, (a: HttpAnswer) => void>();
   private nextId = 1;
   private closed = false;
@@ -92,21 +111,35 @@ export class RelayClient {
 
   /** A Range answered by reference: read the records and reply, or ask again for values if one has gone. */
   private rangeRefs(id: number, sink: CallSink, payload: Buffer): void {
-    const request = this.byReference.get(id);
-    if (!request || !this.records) {
+    if (!this.byReference.has(id) || !this.records) {
       this.sinks.delete(id);
       sink.error(status.INTERNAL, "a range answered by reference to a call not opened so");
       return;
     }
-    const bytes = rangeFromRefs(payload, this.records.read);
+    // The frame's payload is a view of the received chunk: a waiting answer keeps a copy.
+    if (this.pagesHeld >= MAX_PAGES_HELD) this.pagesWaiting.push([id, Buffer.from(payload)]);
+    else this.readPage(id, sink, payload);
+  }
+
+  private readPage(id: number, sink: CallSink, payload: Buffer): void {
+    const request = this.byReference.get(id)!;
+    const records = this.records!;
+    const bytes = rangeFromRefs(payload, records.read);
+    this.byReference.delete(id);
     if (bytes === undefined) {
-      this.byReference.delete(id);
-      this.writer.write(FrameType.Open, id, request, this.records.rangeMethod);
+      this.writer.write(FrameType.Open, id, request, records.rangeMethod);
       return;
     }
-    this.byReference.delete(id);
     this.sinks.delete(id);
-    sink.reply?.(bytes);
+    this.pagesHeld++;
+    let sent = false;
+    const done = () => {
+      if (sent) return;
+      sent = true;
+      this.pageSent();
+    };
+    if (sink.reply) sink.reply(bytes, done);
+    else done();
   }
 
   http(path: string): Promise<HttpAnswer> {

@@ -201,18 +201,23 @@ class RelayedCall implements CallSink {
 
   // --- from the sequencer (CallSink)
 
-  reply(payload: Buffer): void {
-    if (this.done) return;
+  reply(payload: Buffer, sent?: () => void): void {
+    const stream = this.stream;
+    if (this.done || stream.destroyed) {
+      sent?.();
+      return;
+    }
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
-    const stream = this.stream;
-    if (stream.destroyed) return;
     stream.respond(RESPONSE_HEADERS, RESPOND_WITH_TRAILERS);
     stream.once("wantTrailers", () => stream.sendTrailers(OK_TRAILERS));
     if (payload.length < BY_REFERENCE) {
       stream.end(grpcFrame(payload));
+      sent?.();
       return;
     }
+    // The payload is written by reference: it is held until the stream has closed.
+    if (sent) stream.once("close", sent);
     // A large answer goes out as it came from the relay (a view of bytes nothing reuses), after its prefix.
     const prefix = Buffer.allocUnsafe(5);
     prefix[0] = 0;

@@ -31,7 +31,10 @@ export function relayServices(
     impls[m.service]![m.name] = (!m.def.requestStream && !m.def.responseStream
       ? (call: GatewayCall, callback: UnaryCallback) => {
           const id = relay.open(m.index, encode(call.request), {
-            reply: (b) => callback(null, decode(b)),
+            reply: (b, sent) => {
+              callback(null, decode(b));
+              sent?.();
+            },
             error: (code, details) => callback(fail(code, details)),
           });
           call.on("cancelled", () => relay.cancel(id));
