@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
-import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
+import { ADMIN_TOKEN, adminJson, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
@@ -50,33 +50,8 @@ for (const backend of ["etcd", "brain"] as const) {
       dir.remove();
     });
 
-    const call = (method: string, path: string, body?: unknown, contentType = "application/json") =>
-      new Promise<Reply>((resolve, reject) => {
-        const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-        const req = request(
-          `${api!.url}${path}`,
-          {
-            method,
-            headers: {
-              authorization: `Bearer ${ADMIN_TOKEN}`,
-              "content-type": contentType,
-              accept: "application/json",
-              // Node sends DELETE bodies unframed unless told their length.
-              ...(text === undefined ? {} : { "content-length": Buffer.byteLength(text) }),
-            },
-            rejectUnauthorized: false,
-          },
-          (res) => {
-            let data = "";
-            res.on("data", (c) => {
-              data += c;
-            });
-            res.on("end", () => resolve({ code: res.statusCode ?? 0, body: data ? JSON.parse(data) : undefined }));
-          },
-        );
-        req.on("error", reject);
-        req.end(text);
-      });
+    const call = (method: string, path: string, body?: unknown, contentType?: string): Promise<Reply> =>
+      adminJson(api!.url, method, path, body, contentType);
     const ok = async (method: string, path: string, body?: unknown, contentType?: string) => {
       const r = await call(method, path, body, contentType);
       assert.ok(r.code < 300, `${method} ${path}: ${r.code} ${JSON.stringify(r.body)}`);

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
-import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
+import { adminJson, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
@@ -59,25 +58,8 @@ for (const backend of ["etcd", "brain"] as const) {
       dir.remove();
     });
 
-    const call = (method: string, path: string, body?: unknown, contentType = "application/json", ua?: string) =>
-      new Promise<{ code: number; body: Json }>((resolve, reject) => {
-        const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-        const headers: Record<string, string> = {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          "content-type": contentType,
-          accept: "application/json",
-        };
-        if (ua) headers["user-agent"] = ua;
-        const req = request(`${api!.url}${path}`, { method, headers, rejectUnauthorized: false }, (res) => {
-          let data = "";
-          res.on("data", (c) => {
-            data += c;
-          });
-          res.on("end", () => resolve({ code: res.statusCode ?? 0, body: data ? JSON.parse(data) : undefined }));
-        });
-        req.on("error", reject);
-        req.end(text);
-      });
+    const call = (method: string, path: string, body?: unknown, contentType?: string, ua?: string) =>
+      adminJson(api!.url, method, path, body, contentType, ua ? { "user-agent": ua } : {});
 
     const kubectl = async (...args: string[]) => (await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, ...args])).stdout;
     /** kubectl that is expected to fail: its stderr. */

@@ -40,10 +40,19 @@ function selectorString(def: ResourceDefinition, obj: KubeObject): string {
 
 /** GET …/scale: the workload as an autoscaling/v1 Scale (scaleFromDeployment and friends). */
 export function toScale(def: ResourceDefinition, obj: KubeObject): KubeObject {
-  const meta = obj.metadata as ObjectMeta;
   const spec = (obj.spec ?? {}) as { replicas?: number };
   const st = (obj.status ?? {}) as { replicas?: number };
-  const selector = selectorString(def, obj);
+  return scaleObject(obj, spec.replicas ?? 0, st.replicas ?? 0, selectorString(def, obj));
+}
+
+/** An autoscaling/v1 Scale of an object: its identity, desired and observed replicas, and selector. */
+export function scaleObject(
+  obj: KubeObject,
+  specReplicas: number,
+  statusReplicas: number,
+  selector: string,
+): KubeObject {
+  const meta = (obj.metadata ?? {}) as ObjectMeta;
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
@@ -54,13 +63,13 @@ export function toScale(def: ResourceDefinition, obj: KubeObject): KubeObject {
       resourceVersion: meta.resourceVersion,
       creationTimestamp: meta.creationTimestamp,
     },
-    spec: spec.replicas !== undefined && spec.replicas !== 0 ? { replicas: spec.replicas } : {},
-    status: { replicas: st.replicas ?? 0, ...(selector !== "" ? { selector } : {}) },
+    spec: specReplicas !== 0 ? { replicas: specReplicas } : {},
+    status: { replicas: statusReplicas, ...(selector !== "" ? { selector } : {}) },
   };
 }
 
-/** PUT …/scale: the merge that sets the workload's spec.replicas from a Scale, after kube's Scale validation. */
-export function scaleMerge(scale: KubeObject): (stored: KubeObject) => KubeObject {
+/** The replicas a written Scale asks for, after kube's Scale validation. */
+export function scaleReplicas(scale: KubeObject): number {
   if (scale.kind !== undefined && scale.kind !== "Scale") {
     throw badRequest(
       `the API version in the data (${scale.apiVersion ?? ""}) does not match the expected API version (autoscaling/v1)`,
@@ -74,6 +83,12 @@ export function scaleMerge(scale: KubeObject): (stored: KubeObject) => KubeObjec
       [invalidField("spec.replicas", replicas, "must be greater than or equal to 0")],
     );
   }
+  return replicas;
+}
+
+/** PUT …/scale: the merge that sets the workload's spec.replicas from a Scale. */
+export function scaleMerge(scale: KubeObject): (stored: KubeObject) => KubeObject {
+  const replicas = scaleReplicas(scale);
   return (stored) => ({ ...stored, spec: { ...((stored.spec as Obj) ?? {}), replicas } });
 }
 

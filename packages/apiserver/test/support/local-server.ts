@@ -1,4 +1,6 @@
 import { writeFileSync } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import { request } from "node:https";
 import { join } from "node:path";
 import { type ProcessServer, startBrain, startEtcd } from "@wharf/testing";
 import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../../src/index.js";
@@ -52,4 +54,64 @@ export function writeAdminKubeconfig(path: string, server: string): void {
       "current-context": "wharf",
     }),
   );
+}
+
+/** A response as received: status, headers and the body's bytes. */
+export interface RawReply {
+  code: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One HTTPS request to `server` as the admin user of startAdminServer (certificate not checked). */
+export function adminRequest(
+  server: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server}${path}`,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          // Node sends DELETE bodies unframed unless told their length.
+          ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
+          ...headers,
+        },
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A JSON request as the admin user: `body` is sent as is when a string, else as JSON; the answer is decoded. */
+export async function adminJson(
+  server: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = "application/json",
+  headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: decoded JSON bodies.
+): Promise<{ code: number; body: any }> {
+  const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  const r = await adminRequest(
+    server,
+    method,
+    path,
+    { "content-type": contentType, accept: "application/json", ...headers },
+    text,
+  );
+  return { code: r.code, body: r.body.length > 0 ? JSON.parse(r.body.toString("utf8")) : undefined };
 }

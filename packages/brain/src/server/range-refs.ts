@@ -1,7 +1,7 @@
 import type { KeyValue, RangeRequest, RangeResponse, ResponseHeader } from "@wharf/etcd-api";
 import { ResponseHeader as ResponseHeaderCodec } from "@wharf/etcd-api";
 import type { Brain } from "../brain.js";
-import { KvsWriter } from "./range-response-encoder.js";
+import { grown, KvsWriter } from "./range-response-encoder.js";
 
 // A Range answered by reference: the sequencer walks its key index and sends
 // the protocol worker the engine keys of the page's records; the worker reads
@@ -116,9 +116,6 @@ class RefsWriter {
   }
 
   private reserve(n: number): void {
-    if (this.p + n <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
-    this.out.copy(grown, 0, 0, this.p);
-    this.out = grown;
+    if (this.p + n > this.out.length) this.out = grown(this.out, this.p, n);
   }
 }

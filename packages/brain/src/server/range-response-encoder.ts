@@ -177,11 +177,15 @@ export class KvsWriter {
   }
 
   private reserve(n: number): void {
-    if (this.p + n <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
-    this.out.copy(grown, 0, 0, this.p);
-    this.out = grown;
+    if (this.p + n > this.out.length) this.out = grown(this.out, this.p, n);
   }
+}
+
+/** A buffer with room for `need` more bytes after the `used` bytes of `out`, which it holds. */
+export function grown(out: Buffer, used: number, need: number): Buffer<ArrayBuffer> {
+  const next = Buffer.allocUnsafe(Math.max(out.length * 2, used + need));
+  out.copy(next, 0, 0, used);
+  return next;
 }
 
 /** Bytes of the varint of a 64-bit value given as unsigned halves (int64 fields: two's complement). */
