@@ -1,10 +1,19 @@
 // The in-memory history of one key: every revision at which it was written or
 // deleted, back to the compaction point, plus the state of its latest version
 // so that txn compares against the newest state need no engine read.
+//
+// Most keys hold one entry between compactions, so the oldest entry lives in
+// two fields and only later ones in an array: at a million keys an array per
+// key (V8 gives a pushed-to empty array room for 17 elements) was half the
+// index's memory.
 
+/** An entry's revision and `sub << 1 | tombstone`; entries are numbered from 0, oldest first. */
 export class KeyIndex {
-  /** Pairs [rev, sub << 1 | tombstone], ascending by revision. */
-  hist: number[] = [];
+  /** The oldest entry; revision 0 when the key has no history (revisions start at 1). */
+  private rev0 = 0;
+  private meta0 = 0;
+  /** Entries after the oldest as pairs [rev, meta], ascending, or null when there are none. */
+  private more: number[] | null = null;
   /** Latest live version's create revision, version and lease; version 0 when deleted. */
   createRev = 0;
   version = 0;
@@ -12,9 +21,24 @@ export class KeyIndex {
 
   constructor(readonly key: string) {}
 
+  get empty(): boolean {
+    return this.rev0 === 0;
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.rev0 === 0 ? 0 : this.more === null ? 1 : 1 + (this.more.length >> 1);
+  }
+
   get modRev(): number {
-    const n = this.hist.length;
-    return n === 0 ? 0 : this.hist[n - 2]!;
+    const m = this.more;
+    return m === null ? this.rev0 : m[m.length - 2]!;
+  }
+
+  /** The sub-revision of the newest entry. */
+  get modSub(): number {
+    const m = this.more;
+    return (m === null ? this.meta0 : m[m.length - 1]!) >> 1;
   }
 
   get alive(): boolean {
@@ -22,51 +46,69 @@ export class KeyIndex {
   }
 
   record(rev: number, sub: number, tombstone: boolean): void {
-    this.hist.push(rev, (sub << 1) | (tombstone ? 1 : 0));
+    const meta = (sub << 1) | (tombstone ? 1 : 0);
+    if (this.rev0 === 0) {
+      this.rev0 = rev;
+      this.meta0 = meta;
+    } else if (this.more === null) this.more = [rev, meta];
+    else this.more.push(rev, meta);
   }
 
   /**
-   * The index into hist of the version visible at `rev` (the last entry at or
-   * below it), or -1 when the key did not exist then (never written, or its
-   * last entry at or below `rev` is a tombstone).
+   * The number of the entry visible at `rev` (the last one at or below it),
+   * or -1 when the key did not exist then (never written, or its last entry
+   * at or below `rev` is a tombstone).
    */
   visibleAt(rev: number): number {
-    const h = this.hist;
-    let i = h.length - 2;
-    // Most reads are at or near the newest revision: scan from the end.
-    while (i >= 0 && h[i]! > rev) i -= 2;
-    if (i < 0 || (h[i + 1]! & 1) === 1) return -1;
-    return i;
+    const m = this.more;
+    if (m !== null) {
+      // Most reads are at or near the newest revision: scan from the end.
+      let i = m.length - 2;
+      while (i >= 0 && m[i]! > rev) i -= 2;
+      if (i >= 0) return (m[i + 1]! & 1) === 1 ? -1 : (i >> 1) + 1;
+    }
+    if (this.rev0 === 0 || this.rev0 > rev || (this.meta0 & 1) === 1) return -1;
+    return 0;
   }
 
-  revAt(i: number): number {
-    return this.hist[i]!;
+  revAt(e: number): number {
+    return e === 0 ? this.rev0 : this.more![(e - 1) << 1]!;
   }
 
-  subAt(i: number): number {
-    return this.hist[i + 1]! >> 1;
+  subAt(e: number): number {
+    return (e === 0 ? this.meta0 : this.more![((e - 1) << 1) + 1]!) >> 1;
+  }
+
+  private metaAt(e: number): number {
+    return e === 0 ? this.meta0 : this.more![((e - 1) << 1) + 1]!;
   }
 
   /**
    * Drops history a compaction at `rev` makes unreachable: every entry below
    * the newest one at or below `rev`, and that one too when it is a tombstone.
-   * Returns the dropped [rev, sub] pairs.
+   * Appends the dropped [rev, sub] pairs to `dropped`.
    */
   compact(rev: number, dropped: Array<[number, number]>): void {
-    const h = this.hist;
+    const n = this.size;
     let keepFrom = -1;
-    for (let i = h.length - 2; i >= 0; i -= 2) {
-      if (h[i]! <= rev) {
-        keepFrom = (h[i + 1]! & 1) === 1 ? i + 2 : i;
+    for (let e = n - 1; e >= 0; e--) {
+      if (this.revAt(e) <= rev) {
+        keepFrom = (this.metaAt(e) & 1) === 1 ? e + 1 : e;
         break;
       }
     }
     if (keepFrom <= 0) return;
-    for (let i = 0; i < keepFrom; i += 2) dropped.push([h[i]!, h[i + 1]! >> 1]);
-    this.hist = h.slice(keepFrom);
-  }
-
-  get empty(): boolean {
-    return this.hist.length === 0;
+    for (let e = 0; e < keepFrom; e++) dropped.push([this.revAt(e), this.subAt(e)]);
+    if (keepFrom === n) {
+      this.rev0 = 0;
+      this.meta0 = 0;
+      this.more = null;
+      return;
+    }
+    const m = this.more!;
+    const first = (keepFrom - 1) << 1;
+    this.rev0 = m[first]!;
+    this.meta0 = m[first + 1]!;
+    this.more = first + 2 < m.length ? m.slice(first + 2) : null;
   }
 }

@@ -106,7 +106,6 @@ export function toKeyValue(kv: StoredKv, keysOnly = false): KeyValue {
  * for durability; reads are served at the last durable revision.
  */
 export class MvccStore {
-  private readonly tree: KeyTree = newKeyTree();
   /** Records of revisions assigned but not yet durable, by revision. */
   private readonly pending = new Map<number, StoredKv[]>();
   /** The engine key of the version being read; engines copy keys they keep. */
@@ -127,6 +126,7 @@ export class MvccStore {
     startRev: number,
     compactRev: number,
     private readonly options: MvccStoreOptions,
+    private readonly tree: KeyTree,
   ) {
     this.latestRev = startRev;
     this.compactRev = compactRev;
@@ -158,13 +158,12 @@ export class MvccStore {
       ki.record(r, kv.sub, kv.tombstone);
       ki.createRev = kv.createRev;
       ki.version = kv.version;
-      ki.lease = kv.lease;
+      // Each decoded lease is a new BigInt; keys without one share the literal.
+      ki.lease = kv.lease === 0n ? 0n : kv.lease;
       if (r > rev) rev = r;
       return true;
     });
-    const store = new MvccStore(engine, rev, compactRev, options);
-    for (const [k, v] of tree.entries()) store.tree.set(k, v);
-    return store;
+    return new MvccStore(engine, rev, compactRev, options, tree);
   }
 
   /** The revision reads are served at: the last durable, published one. */
@@ -481,7 +480,7 @@ export class MvccStore {
     const name = r.key.toString("latin1");
     let ki = this.tree.get(name);
     const rev = w.beginRev + 1;
-    const prev = ki?.alive ? this.readVersion(ki.modRev, ki.subAt(ki.hist.length - 2)) : undefined;
+    const prev = ki?.alive ? this.readVersion(ki.modRev, ki.modSub) : undefined;
     const value = r.ignoreValue ? prev!.value : r.value;
     const lease = r.ignoreLease ? prev!.lease : r.lease;
     if (!ki) {
@@ -642,7 +641,7 @@ export class MvccStore {
     let ok = true;
     const check = (ki: KeyIndex | undefined) => {
       if (!ok) return;
-      ok = compareKey(c, ki, () => this.readVersion(ki!.modRev, ki!.subAt(ki!.hist.length - 2)).value);
+      ok = compareKey(c, ki, () => this.readVersion(ki!.modRev, ki!.modSub).value);
     };
     if (c.rangeEnd.length === 0) {
       const ki = this.tree.get(c.key.toString("latin1"));
