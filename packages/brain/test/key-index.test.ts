@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { KeyIndex } from "../src/mvcc/key-index.ts";
+import { KeyIndex } from "../src/mvcc/key-index.js";
 
 // KeyIndex keeps its oldest entry in fields and the rest in an array; this
 // checks it against a plain list of entries under random writes, deletes,

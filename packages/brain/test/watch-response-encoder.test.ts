@@ -4,8 +4,9 @@ import { type Event, Event_EventType, type ResponseHeader, WatchResponse } from 
 import {
   deliveryShared,
   encodeWatchResponse,
-  framedDelivery,
   isPlainDelivery,
+  MAX_ID_HEAD,
+  writeDeliveryHead,
 } from "../src/server/watch-response-encoder.js";
 
 const header: ResponseHeader = {
@@ -70,7 +71,9 @@ test("the watch serializer writes exactly the generated encoder's bytes, for eve
     // A protocol worker composes plain deliveries from the shared parts: the same bytes, framed.
     if (isPlainDelivery(wr)) {
       const { headerField, eventsField } = deliveryShared(wr.header!, wr.events);
-      const framed = framedDelivery(headerField, Number(wr.watchId), eventsField);
+      const head = Buffer.alloc(headerField.length + MAX_ID_HEAD + 3);
+      const end = writeDeliveryHead(head, 3, headerField, Number(wr.watchId), eventsField.length);
+      const framed = Buffer.concat([head.subarray(3, end), eventsField]);
       assert.equal(framed.readUInt32BE(1), expected.length);
       assert.deepEqual(framed.subarray(5), expected);
     }

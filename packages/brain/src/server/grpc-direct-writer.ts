@@ -15,6 +15,8 @@ const BUFFERED_BYTES = 256 * 1024;
 export interface DirectWriter<T> {
   /** Queues a message for this turn's write; false once the HTTP/2 stream's buffer is full. */
   write(msg: T): boolean;
+  /** Queues a message already framed, as `head` then `tail` (a view shared with other streams, never copied here first). */
+  writeFramed(head: Buffer, tail: Buffer): boolean;
   /** Writes what is queued now: before the call ends, so nothing is left behind. */
   flush(): void;
 }
@@ -72,19 +74,27 @@ export function coalescingWriter<T>(
       });
     }
   };
+  const queue = (b: Buffer) => {
+    if (!headersSent) {
+      headersSent = true;
+      beforeFirst();
+    }
+    pending.push(b);
+    pendingBytes += b.length;
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
+  };
   return {
     write(msg: T): boolean {
-      if (!headersSent) {
-        headersSent = true;
-        beforeFirst();
-      }
-      const b = frame(msg);
-      pending.push(b);
-      pendingBytes += b.length;
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(flush);
-      }
+      queue(frame(msg));
+      return !full;
+    },
+    writeFramed(head: Buffer, tail: Buffer): boolean {
+      queue(head);
+      pending.push(tail);
+      pendingBytes += tail.length;
       return !full;
     },
     flush,

@@ -10,15 +10,19 @@ import {
   readFrames,
 } from "./relay-frames.js";
 import type { HttpAnswer } from "./relay-host.js";
-import { framedDelivery } from "./watch-response-encoder.js";
+import { MAX_ID_HEAD, writeDeliveryHead } from "./watch-response-encoder.js";
 
 /** Where the answers to one relayed call go. Payloads are views, valid only during the callback. */
 export interface CallSink {
   /** A unary answer; `sent`, when given, is called once the payload's bytes are no longer held (written or dropped). */
   reply?(payload: Buffer, sent?: () => void): void;
   message?(payload: Buffer): void;
-  /** A server-stream message already framed for gRPC (prefix included); without it, message() gets it unframed. */
-  framed?(message: Buffer): void;
+  /**
+   * A server-stream message already framed for gRPC (prefix included), as
+   * `message` then `tail` when a tail is given (a view other calls share, kept
+   * until written); without framed(), message() gets it unframed and whole.
+   */
+  framed?(message: Buffer, tail?: Buffer): void;
   end?(): void;
   error(code: number, details: string): void;
 }
@@ -151,18 +155,28 @@ export class RelayClient {
     });
   }
 
-  /** One watch delivery to many calls: each gets the header, its watch id and the events. */
+  /**
+   * One watch delivery to many calls: each gets the header, its watch id and
+   * the events. The events bytes (most of a delivery) are not copied per
+   * call: each call's prefix, header and watch id are cut from one buffer and
+   * the events follow by reference (frame payloads are never reused).
+   */
   private fanout(p: Buffer): void {
     const headerLen = p.readUInt32LE(0);
     const eventsLen = p.readUInt32LE(4);
     const headerField = p.subarray(8, 8 + headerLen);
     const eventsField = p.subarray(8 + headerLen, 8 + headerLen + eventsLen);
-    for (let at = 8 + headerLen + eventsLen; at + 12 <= p.length; at += 12) {
+    const first = 8 + headerLen + eventsLen;
+    const heads = Buffer.allocUnsafe(((p.length - first) / 12) * (headerLen + MAX_ID_HEAD));
+    let pos = 0;
+    for (let at = first; at + 12 <= p.length; at += 12) {
       const sink = this.sinks.get(p.readUInt32LE(at));
       if (!sink) continue;
-      const framed = framedDelivery(headerField, p.readDoubleLE(at + 4), eventsField);
-      if (sink.framed) sink.framed(framed);
-      else sink.message?.(framed.subarray(5));
+      const end = writeDeliveryHead(heads, pos, headerField, p.readDoubleLE(at + 4), eventsLen);
+      const head = heads.subarray(pos, end);
+      pos = end;
+      if (sink.framed) sink.framed(head, eventsField);
+      else sink.message?.(Buffer.concat([head.subarray(5), eventsField]));
     }
   }
 

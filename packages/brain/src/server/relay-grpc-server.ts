@@ -230,7 +230,7 @@ class RelayedCall implements CallSink {
     this.framed(grpcFrame(payload));
   }
 
-  framed(message: Buffer): void {
+  framed(message: Buffer, tail?: Buffer): void {
     if (this.done || this.stream.destroyed) return;
     this.writer ??= coalescingWriter(
       this.stream,
@@ -238,7 +238,7 @@ class RelayedCall implements CallSink {
       asIs,
       () => this.resume(),
     );
-    if (!this.writer.write(message) && !this.paused) {
+    if (!(tail ? this.writer.writeFramed(message, tail) : this.writer.write(message)) && !this.paused) {
       this.paused = true;
       this.relay.send(FrameType.Pause, this.id);
     }

@@ -65,21 +65,31 @@ export function deliveryShared(header: ResponseHeader, events: Event[]): { heade
   return { headerField, eventsField };
 }
 
-/** One watcher's delivery as a gRPC message: prefix, header field, its watch id, events fields. */
-export function framedDelivery(headerField: Buffer, watchId: number, eventsField: Buffer): Buffer {
+/** Bytes of a delivery head besides the header field: gRPC prefix, watch id tag and varint. */
+export const MAX_ID_HEAD = 5 + 1 + 10;
+
+/**
+ * Writes the head of one watcher's delivery as a gRPC message into `buf` at
+ * `pos`: prefix, header field, its watch id; `eventsLen` bytes of events
+ * fields follow it on the wire. Returns where the head ends.
+ */
+export function writeDeliveryHead(
+  buf: Buffer,
+  pos: number,
+  headerField: Buffer,
+  watchId: number,
+  eventsLen: number,
+): number {
   const idSize = watchId !== 0 ? 1 + varintSize(watchId) : 0;
-  const len = headerField.length + idSize + eventsField.length;
-  const buf = Buffer.allocUnsafe(GRPC_PREFIX + len);
-  buf[0] = 0;
-  buf.writeUInt32BE(len, 1);
-  headerField.copy(buf, GRPC_PREFIX);
-  let pos = GRPC_PREFIX + headerField.length;
+  buf[pos] = 0;
+  buf.writeUInt32BE(headerField.length + idSize + eventsLen, pos + 1);
+  headerField.copy(buf, pos + GRPC_PREFIX);
+  let at = pos + GRPC_PREFIX + headerField.length;
   if (watchId !== 0) {
-    buf[pos++] = TAG_WATCH_ID;
-    pos = writeVarint(buf, pos, watchId);
+    buf[at++] = TAG_WATCH_ID;
+    at = writeVarint(buf, at, watchId);
   }
-  eventsField.copy(buf, pos);
-  return buf;
+  return at;
 }
 
 /**
