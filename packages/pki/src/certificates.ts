@@ -66,6 +66,15 @@ export async function createCa(commonName: string, validDays = 3650): Promise<Ce
   return { cert, keys, certPem: cert.toString("pem"), keyPem: await keyPem(keys.privateKey) };
 }
 
+/** A certificate authority saved earlier (its certificate and PKCS#8 key in PEM), to issue more certificates. */
+export async function loadCa(certPem: string, keyPemText: string): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = Buffer.from(keyPemText.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  const privateKey = await webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]);
+  const publicKey = await cert.publicKey.export(ALG, ["verify"]);
+  return { cert, keys: { privateKey, publicKey }, certPem, keyPem: keyPemText };
+}
+
 export interface IssueOptions {
   commonName: string;
   /** DNS names and IP addresses the certificate is valid for (servers). */

@@ -35,3 +35,13 @@ export function durationMs(name: string): (value: string) => number {
     return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
   };
 }
+
+/** A TCP port: 1 to 65535 (0 would leave `wharf up` not knowing where to look). */
+export function port(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new Error(`invalid value "${value}" for flag --${name}: not a port (1-65535)`);
+    return n;
+  };
+}

@@ -9,6 +9,16 @@ export async function serveUntilSignal<T extends { close(): Promise<void> }>(
   log: Logger,
   start: () => Promise<T>,
 ): Promise<T> {
+  // Started by `wharf up` with an IPC channel: when that closes (wharf up was killed), stop rather
+  // than be left behind; if it closes while this is still starting, once started.
+  const supervised = typeof process.send === "function";
+  let parentGone = supervised && !process.connected;
+  if (supervised && !parentGone) {
+    process.channel?.unref();
+    process.once("disconnect", () => {
+      parentGone = true;
+    });
+  }
   let running: T;
   try {
     running = await start();
@@ -26,5 +36,9 @@ export async function serveUntilSignal<T extends { close(): Promise<void> }>(
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  if (supervised) {
+    if (parentGone) void stop("disconnect");
+    else process.once("disconnect", () => void stop("disconnect"));
+  }
   return running;
 }
