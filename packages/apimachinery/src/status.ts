@@ -235,7 +235,7 @@ export function methodNotSupported(qr: GroupResource, verb: string): StatusError
   );
 }
 
-/** 410 Gone, e.g. a watch from a compacted revision: tooOldResourceVersion(). */
+/** 410 Gone (kube's NewGone). */
 export function gone(message: string): StatusError {
   return new StatusError(failure(410, StatusReason.Gone, message));
 }
@@ -245,9 +245,9 @@ export function resourceExpired(message: string): StatusError {
   return new StatusError(failure(410, StatusReason.Expired, message));
 }
 
-/** 410 Gone with the watch cache's text: `too old resource version: 5 (10)`. */
+/** 410 Expired with the watch cache's text: `too old resource version: 5 (10)` (kube's NewResourceExpired). */
 export function tooOldResourceVersion(requested: number | bigint, oldest: number | bigint): StatusError {
-  return gone(`too old resource version: ${requested} (${oldest})`);
+  return resourceExpired(`too old resource version: ${requested} (${oldest})`);
 }
 
 /** The Expired text kube answers for a continue token whose revision was compacted. */

@@ -129,7 +129,7 @@ describe("Status errors", () => {
   it("expiry, timeouts and too large resource versions", () => {
     const g = tooOldResourceVersion(5, 10);
     assert.equal(g.status.code, 410);
-    assert.equal(g.status.reason, "Gone");
+    assert.equal(g.status.reason, "Expired");
     assert.equal(g.message, "too old resource version: 5 (10)");
     assert.equal(gone("x").status.reason, "Gone");
     const x = resourceExpired("The resourceVersion for the provided watch is too old.");

@@ -4,6 +4,7 @@ import { createSecureServer, type Http2SecureServer } from "node:http2";
 import { join } from "node:path";
 import { selfSignedCertificate } from "@wharf/pki";
 import { CrdRegistry } from "./apiextensions/crd-registry.js";
+import { CrdStore } from "./apiextensions/crd-store.js";
 import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
 import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
@@ -11,6 +12,7 @@ import { withOpenApi } from "./endpoints/openapi.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
+import { preferredNamespacedContent } from "./registry/namespaced-content.js";
 import { customresourcedefinitions } from "./registry/resources/apiextensions.js";
 import { services } from "./registry/resources/core.js";
 import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
@@ -131,19 +133,27 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       };
       return d === services
         ? new ServiceStore(d, storage, prefix, config, network.allocator)
-        : new GenericStore(d, storage, prefix, config);
+        : d === customresourcedefinitions
+          ? new CrdStore(d, storage, prefix, config)
+          : new GenericStore(d, storage, prefix, config);
     });
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
   await bootstrap(namespaceStore);
-  const lifecycle = new NamespaceLifecycle(
-    namespaceStore,
-    stores.filter((s) => s.def.namespaced),
-    o.finalizeNamespaces ?? true,
-  );
-  await lifecycle.resume();
   // Custom resources: served by every apiserver on this etcd as soon as their CRD is stored.
   const crds = new CrdRegistry(stores.find((s) => s.def === customresourcedefinitions)!, storage, prefix, o.log);
   await crds.start();
+  const builtinContent = preferredNamespacedContent(stores, API_GROUPS);
+  const lifecycle = new NamespaceLifecycle(
+    namespaceStore,
+    // Asked on every pass: the custom resources served now, not at start.
+    () => ({
+      resources: [...builtinContent, ...preferredNamespacedContent(crds.establishedStores(), crds.groups())],
+      error: crds.watching ? undefined : "unable to retrieve the complete list of server APIs: custom resources",
+    }),
+    { finalize: o.finalizeNamespaces ?? true, log: o.log },
+  );
+  // After the CRDs are known, so that a namespace left Terminating loses its custom resources too.
+  await lifecycle.resume();
   const auth: AuthenticatorOptions = {
     tokens: o.tokenAuthFile ? loadTokenFile(o.tokenAuthFile) : undefined,
     clientCertificates: o.clientCaFile !== undefined,
@@ -184,6 +194,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       resources: builtinResources,
       groups: API_GROUPS,
       version: KUBERNETES_VERSION.gitVersion,
+      customResources: crds,
     }),
   );
   // Watches hold connections open; closing the server ends them.
@@ -215,6 +226,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       for (const s of sockets) s.destroy();
       await closed;
       serviceControllers.stop();
+      lifecycle.stop();
       crds.stop();
       caches.stop();
       storage.close();

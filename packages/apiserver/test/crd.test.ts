@@ -5,7 +5,7 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
 import { ADMIN_TOKEN, localServerOptions, startAdminServer, writeAdminKubeconfig } from "./support/local-server.js";
 
@@ -150,19 +150,6 @@ function call(api: RunningApiServer, method: string, path: string, body?: unknow
   });
 }
 
-/** Polls until `check` passes (it throws meanwhile), at most `ms`. */
-async function eventually<T>(check: () => Promise<T>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 for (const backend of ["etcd", "brain"] as const) {
   describe(`CustomResourceDefinitions on ${backend}`, { timeout: 120_000 }, () => {
     let store: ProcessServer | undefined;
@@ -284,7 +271,12 @@ for (const backend of ["etcd", "brain"] as const) {
         metadata: { name: "nightly", namespace: "default", labels: { tier: "batch" } },
         spec: { cronSpec: "0 3 * * *", image: "busybox", unknownField: "dropped" },
       };
-      await kubectl("create", "-f", file("ct.json", ct));
+      // The CRD's OpenAPI advertises fieldValidation, so kubectl asks for Strict; without validation fields are pruned.
+      assert.match(
+        await kubectlFails("create", "-f", file("ct.json", ct)),
+        /strict decoding error: unknown field "spec.unknownField"/,
+      );
+      await kubectl("create", "--validate=false", "-f", file("ct.json", ct));
       const got = JSON.parse(await kubectl("get", "crontab", "nightly", "-o", "json"));
       assert.equal(got.spec.replicas, 1, "the schema's default is applied");
       assert.equal(got.spec.unknownField, undefined, "unknown fields are pruned");

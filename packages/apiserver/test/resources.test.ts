@@ -340,8 +340,9 @@ for (const backend of ["etcd", "brain"] as const) {
         await client
           .delete(obj, undefined, undefined, undefined, undefined, "Background")
           .catch((e) => assert.equal(code(e), 404, `${what} delete: ${e.body ?? e}`));
-        // A namespace goes through Terminating first.
-        for (let i = 0; obj.kind === "Namespace" && i < 100 && (await api.storage.get(key)); i++) {
+        // A namespace goes through Terminating first, and a CRD through its instances' cleanup.
+        const finalized = obj.kind === "Namespace" || obj.kind === "CustomResourceDefinition";
+        for (let i = 0; finalized && i < 100 && (await api.storage.get(key)); i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
         await assert.rejects(

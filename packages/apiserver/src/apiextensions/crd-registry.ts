@@ -94,12 +94,37 @@ export class CrdRegistry {
     return [...this.served.values()].map((s) => s.store);
   }
 
+  /** The stores of what discovery lists (served versions of established CRDs): namespace deletion empties them. */
+  establishedStores(): GenericStore[] {
+    const out: GenericStore[] = [];
+    for (const [name, entries] of this.byCrd) {
+      const crd = this.crds.get(name);
+      if (crd && isConditionTrue(crd, "Established")) out.push(...entries.map((e) => e.store));
+    }
+    return out;
+  }
+
+  /** Whether the CRD watch runs, so that what is served is complete. */
+  get watching(): boolean {
+    return this.handle !== undefined;
+  }
+
   /** The definitions discovery and OpenAPI list: served versions of established CRDs. */
   definitions(): ResourceDefinition[] {
     const out: ResourceDefinition[] = [];
     for (const [name, entries] of this.byCrd) {
       const crd = this.crds.get(name);
       if (crd && isConditionTrue(crd, "Established")) out.push(...entries.map((e) => e.def));
+    }
+    return out;
+  }
+
+  /** Established CRDs with their served definitions, by CRD name (what OpenAPI publishes). */
+  established(): { crd: Crd; definitions: ResourceDefinition[] }[] {
+    const out: { crd: Crd; definitions: ResourceDefinition[] }[] = [];
+    for (const [name, entries] of [...this.byCrd].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const crd = this.crds.get(name);
+      if (crd && isConditionTrue(crd, "Established")) out.push({ crd, definitions: entries.map((e) => e.def) });
     }
     return out;
   }

@@ -13,6 +13,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from "@wharf/apimachinery";
+import type { Crd } from "../apiextensions/crd-validation.js";
 import type { UserInfo } from "../auth/user-info.js";
 import type { GenericStore, KubeObject, ListQuery, UpdateMode, WatchEvent } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
@@ -21,10 +22,13 @@ import { applyApproval } from "../registry/resources/certificates.js";
 import { checkWriteOptions, isApplyPatch, serveApply, updateTracker } from "./apply/apply-endpoint.js";
 import { serveDelete, serveNamespaceDelete } from "./delete.js";
 import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
+import { type FieldsTarget, FieldValidator, fieldsTargetOf } from "./field-validation/field-validation.js";
+import { goJson, goValue } from "./field-validation/go-print.js";
 import { applyStrategicMergePatch } from "./openapi.js";
 import { applyJsonPatch, applyMergePatch } from "./patch.js";
 import { bindPod, review, scaleMerge, toScale } from "./subresources.js";
 import { type TableOptions, toTable, wantsTable } from "./table.js";
+import { Warnings } from "./warnings.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -60,6 +64,8 @@ export interface CustomResourceRoutes {
   lookup(path: string): { def: ResourceDefinition; store: GenericStore } | undefined;
   definitions(): ResourceDefinition[];
   groups(): ApiGroupInfo[];
+  /** The CRD a custom resource definition serves (its schema checks request fields). */
+  crdOf?(def: ResourceDefinition): Crd | undefined;
   /** Changes whenever the above do. */
   readonly generation: number;
 }
@@ -76,7 +82,23 @@ export function writeStatusError(res: Res, e: unknown): void {
 }
 
 async function readBody(req: Req): Promise<unknown> {
-  const text = await readBodyText(req);
+  return asObject(parseBody(await readBodyText(req)));
+}
+
+/**
+ * An object body: kube decodes bodies into objects, and anything else (null,
+ * an array, a scalar) is a 400 before anything is stored.
+ */
+function asObject(value: unknown): KubeObject {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as KubeObject;
+  if (value === null) throw badRequest("Object 'Kind' is missing in 'null'");
+  const type = Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : typeof value;
+  throw badRequest(
+    `couldn't get version/kind; json parse error: json: cannot unmarshal ${type} into Go value of type struct { APIVersion string "json:"apiVersion,omitempty""; Kind string "json:"kind,omitempty"" }`,
+  );
+}
+
+function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -107,6 +129,8 @@ interface Route {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** What the fields of writes to the resource (or a subresource of it) are checked against. */
+  fields?: (subresource?: string) => FieldsTarget | undefined;
 }
 
 const pathOf = (d: ResourceDefinition) => `${d.group === "" ? "/api" : `/apis/${d.group}`}/${d.version}/${d.resource}`;
@@ -210,6 +234,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
             "the server could not find the requested resource",
           );
         if (!r.store) return await serveCreateOnly(r, req, res, user, o);
+        r.fields = (sub) => fieldsTargetOf(r.def, sub, o.customResources?.crdOf?.(r.def));
         if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
         if (req.method === "DELETE" && r.def.resource === "namespaces" && r.def.group === "" && r.name) {
           return await serveNamespaceDelete(o.lifecycle, r.name, req, res, url);
@@ -247,16 +272,41 @@ async function serveCreateOnly(r: Route, req: Req, res: Res, user: UserInfo, o: 
   writeJson(res, 201, answer);
 }
 
-/** Applies a PATCH body of the request's patch type to `current`. */
-async function patched(req: Req, current: KubeObject): Promise<{ next: KubeObject; patch: unknown }> {
+/** The field validation of a write: its directive, and its warnings in the response's headers. */
+function fieldValidator(q: URLSearchParams, res: Res): FieldValidator {
+  const warnings = new Warnings(res);
+  return new FieldValidator(q, (text) => warnings.add(text));
+}
+
+/** A create or update body, its fields checked against `target`. */
+async function readObject(req: Req, fv: FieldValidator, target: FieldsTarget | undefined): Promise<KubeObject> {
+  const text = await readBodyText(req);
+  return fv.decodeObject(text, asObject(parseBody(text)), target);
+}
+
+/** Applies a PATCH body of the request's patch type to `current`; the result's fields checked against `target`. */
+async function patched(
+  req: Req,
+  current: KubeObject,
+  fv: FieldValidator,
+  target: FieldsTarget | undefined,
+): Promise<{ next: KubeObject; patch: unknown }> {
   const type = String(req.headers["content-type"] ?? "");
-  const patch = await readBody(req);
+  const text = await readBodyText(req);
+  const patch = parseBody(text);
   let next: KubeObject;
-  if (type.startsWith("application/json-patch+json")) next = applyJsonPatch(current, patch) as KubeObject;
+  const jsonPatch = type.startsWith("application/json-patch+json");
+  if (jsonPatch) next = applyJsonPatch(current, patch) as KubeObject;
   else if (type.startsWith("application/merge-patch+json")) next = applyMergePatch(current, patch) as KubeObject;
   else if (type.startsWith("application/strategic-merge-patch+json")) {
     next = applyStrategicMergePatch(current, patch) as KubeObject;
   } else throw unsupportedMediaType();
+  // A merge patch that is not an object replaces the whole document (RFC 7386).
+  next = asObject(next);
+  const strategic = type.startsWith("application/strategic-merge-patch+json");
+  next = fv.checkPatched(next, fv.patchErrors(text, jsonPatch), target, () =>
+    strategic ? goValue(patch) : goJson(next),
+  );
   // The patch was computed against `current`: write only if the object is still at that version.
   const meta = { ...(next.metadata ?? {}) };
   if (!(patch as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion) {
@@ -286,7 +336,11 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
     const scaleOf = r.def.scaleAdapter?.toScale ?? ((obj: KubeObject) => toScale(r.def, obj));
     const current = scaleOf(await store.get(r.namespace, name));
     if (verb === "get") return writeJson(res, 200, current);
-    const scale = verb === "update" ? ((await readBody(req)) as KubeObject) : (await patched(req, current)).next;
+    checkWriteOptions(url.searchParams, verb === "update" ? "update" : "patch");
+    const fv = fieldValidator(url.searchParams, res);
+    const target = r.fields?.(sub);
+    const scale =
+      verb === "update" ? await readObject(req, fv, target) : (await patched(req, current, fv, target)).next;
     const merge = (r.def.scaleAdapter?.merge ?? scaleMerge)(scale);
     const meta = (scale.metadata ?? {}) as { name?: string; resourceVersion?: string };
     const updated = await store.write(
@@ -326,16 +380,21 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
       subresource: sub,
       body: await readBodyText(req),
       query: url.searchParams,
+      fields: { validator: fieldValidator(url.searchParams, res), target: r.fields?.(sub) },
     });
     return writeJson(res, applied.code, applied.body);
   }
   checkWriteOptions(url.searchParams, verb === "update" ? "update" : "patch");
+  const fv = fieldValidator(url.searchParams, res);
+  const target = r.fields?.(sub);
   const body =
     verb === "update"
-      ? ((await readBody(req)) as KubeObject)
-      : (await patched(req, await store.get(r.namespace, name))).next;
+      ? await readObject(req, fv, target)
+      : (await patched(req, await store.get(r.namespace, name), fv, target)).next;
   const track = updateTracker(r.def, sub, url.searchParams, req.headers["user-agent"]);
-  writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun, undefined, track));
+  // kube's namespace finalize strategy validates metadata and the finalizer names.
+  const validate = sub === "finalize" ? true : undefined;
+  writeJson(res, 200, await store.write(r.namespace, name, body, mode, dryRun, validate, track));
 }
 
 async function serveResource(
@@ -379,18 +438,18 @@ async function serveResource(
     }
     case "POST": {
       if (r.name !== undefined) throw methodNotSupported(store.qualified, "create");
-      const body = (await readBody(req)) as KubeObject;
+      checkWriteOptions(q, "create");
+      const body = await readObject(req, fieldValidator(q, res), r.fields?.());
       if (store.def.namespaced && r.namespace !== undefined) {
         await lifecycle.admitCreate(store, r.namespace, body?.metadata?.name ?? "");
       }
-      checkWriteOptions(q, "create");
       const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
       return writeJson(res, 201, await store.create(r.namespace, body, dryRun, track));
     }
     case "PUT": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "update");
-      const body = (await readBody(req)) as KubeObject;
       checkWriteOptions(q, "update");
+      const body = await readObject(req, fieldValidator(q, res), r.fields?.());
       const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
       return writeJson(res, 200, await store.update(r.namespace, r.name, body, dryRun, false, track));
     }
@@ -404,13 +463,14 @@ async function serveResource(
           name: r.name,
           body: await readBodyText(req),
           query: q,
+          fields: { validator: fieldValidator(q, res), target: r.fields?.() },
           admitCreate:
             store.def.namespaced && ns !== undefined ? () => lifecycle.admitCreate(store, ns, r.name!) : undefined,
         });
         return writeJson(res, applied.code, applied.body);
       }
       checkWriteOptions(q, "patch");
-      const { next } = await patched(req, await store.get(r.namespace, r.name));
+      const { next } = await patched(req, await store.get(r.namespace, r.name), fieldValidator(q, res), r.fields?.());
       const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
       return writeJson(res, 200, await store.update(r.namespace, r.name, next, dryRun, false, track));
     }

@@ -122,6 +122,7 @@ export async function serveNamespaceDelete(
   url: URL,
 ): Promise<void> {
   const options = await readDeleteOptions(req, url);
-  const code = options.orphanDependents === false ? 202 : 200;
-  writeJson(res, code, await lifecycle.delete(name, options));
+  const outcome = await lifecycle.delete(name, options);
+  const code = !outcome.deleted && options.orphanDependents === false ? 202 : 200;
+  writeJson(res, code, outcome.object as KubeObject);
 }

@@ -7,8 +7,9 @@ import type { UserInfo } from "../auth/user-info.js";
 import { builtinResources } from "../registry/builtin-resources.js";
 import type { ResourceDefinition } from "../registry/resource-definition.js";
 import type { ApiGroupInfo } from "./discovery.js";
+import { buildCrdDocuments, type CrdOpenApiSource } from "./openapi/crd-documents.js";
 import { Definitions } from "./openapi/definitions.js";
-import { buildDocuments } from "./openapi/documents.js";
+import { buildDocuments, type OpenApiDocuments } from "./openapi/documents.js";
 import { encodeDocument } from "./openapi/gnostic.js";
 import { strategicMergePatch } from "./openapi/strategic-merge.js";
 
@@ -21,9 +22,9 @@ import { strategicMergePatch } from "./openapi/strategic-merge.js";
 // - /openapi/v3: the index of the per-group-version documents, each URL with
 //   `?hash=<ETag>`; /openapi/v3/<path> answers a document, immutable-cached
 //   when the hash matches and redirected (301) to the current hash when not.
-// The documents come from the resource table (openapi/documents.ts), so they
-// list what discovery lists and nothing else. Strategic merge patch uses the
-// same definitions.
+// The documents come from the resource table (openapi/documents.ts) and the
+// established CRDs (openapi/crd-documents.ts), so they list what discovery
+// lists and nothing else. Strategic merge patch uses the same definitions.
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -145,6 +146,9 @@ function plain(res: Res, code: number, text: string, headers: Record<string, str
   res.end(text);
 }
 
+const sortKeys = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 const definitionsCache = new WeakMap<ResourceDefinition[], Definitions>();
 
 /** The OpenAPI definitions of a resource table, built once per table. */
@@ -176,41 +180,86 @@ export interface OpenApiOptions {
   groups: ApiGroupInfo[];
   /** The version the documents' info carries (the server's gitVersion). */
   version: string;
+  /** Established CRDs, published beside the built-in API as they change. */
+  customResources?: CrdOpenApiSource;
 }
 
-/** Serves /openapi/v2 and /openapi/v3 from documents built on first use. */
+interface Built {
+  v2: Representation;
+  v2proto: Representation;
+  v3: Map<string, Representation>;
+  index: Representation;
+}
+
+const v3Representation = (doc: unknown, now: Date) => {
+  const body = Buffer.from(JSON.stringify(doc));
+  return new Representation(body, "application/json", etagOf(body), now);
+};
+
+/**
+ * Serves /openapi/v2 and /openapi/v3 from documents built on first use: the
+ * built-in ones once, the CRD parts again when the CRDs change (a changed
+ * document gets a new ETag and hash; unchanged ones keep theirs).
+ */
 export class OpenApiService {
-  private built?: {
-    v2: Representation;
-    v2proto: Representation;
-    v3: Map<string, Representation>;
-    index: Representation;
-  };
+  private static?: { docs: OpenApiDocuments; v3: Map<string, Representation> };
+  private built?: Built;
+  /** The CRD generation `built` reflects, and a digest of its CRD parts. */
+  private crdGeneration = -1;
+  private crdDigest = "";
+  private readonly crdV3 = new Map<string, Representation>();
 
   constructor(private readonly o: OpenApiOptions) {}
 
-  private get state() {
-    if (!this.built) {
+  private get state(): Built {
+    const crds = this.o.customResources;
+    if (this.built && (!crds || crds.generation === this.crdGeneration)) return this.built;
+    if (!this.static) {
       const docs = buildDocuments(this.o.resources, this.o.groups, this.o.version, definitionsFor(this.o.resources));
       const now = new Date();
-      const v2json = Buffer.from(JSON.stringify(docs.v2));
-      const etag = etagOf(v2json);
-      const v3 = new Map<string, Representation>();
-      const paths: Record<string, { serverRelativeURL: string }> = {};
-      for (const [key, doc] of docs.v3) {
-        const body = Buffer.from(JSON.stringify(doc));
-        const rep = new Representation(body, "application/json", etagOf(body), now);
-        v3.set(key, rep);
-        paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${rep.etag}` };
-      }
-      const index = Buffer.from(JSON.stringify({ paths }));
-      this.built = {
-        v2: new Representation(v2json, "application/json", etag, now),
-        v2proto: new Representation(encodeDocument(docs.v2), `application/${V2_PROTO}`, etag, now),
-        v3,
-        index: new Representation(index, "application/json", etagOf(index), now),
-      };
+      this.static = { docs, v3: new Map([...docs.v3].map(([k, d]) => [k, v3Representation(d, now)])) };
     }
+    const { docs } = this.static;
+    const generation = crds?.generation ?? -1;
+    const crdDocs = crds ? buildCrdDocuments(crds.established(), docs.definitions) : undefined;
+    const digest = crdDocs
+      ? etagOf(Buffer.from(JSON.stringify([crdDocs.v2Paths, crdDocs.v2Definitions, [...crdDocs.v3]])))
+      : "";
+    if (this.built && digest === this.crdDigest) {
+      this.crdGeneration = generation;
+      return this.built;
+    }
+    const now = new Date();
+    // The built-in document wins a clash, as kube merges CRD specs under the static one.
+    const v2doc = crdDocs
+      ? {
+          ...docs.v2,
+          paths: sortKeys({ ...crdDocs.v2Paths, ...(docs.v2.paths as Record<string, unknown>) }),
+          definitions: sortKeys({ ...crdDocs.v2Definitions, ...(docs.v2.definitions as Record<string, unknown>) }),
+        }
+      : docs.v2;
+    const v2json = Buffer.from(JSON.stringify(v2doc));
+    const etag = etagOf(v2json);
+    const v3 = new Map(this.static.v3);
+    for (const [key, doc] of crdDocs?.v3 ?? []) {
+      if (v3.has(key)) continue;
+      const rep = v3Representation(doc, now);
+      const old = this.crdV3.get(key);
+      v3.set(key, old && old.etag === rep.etag ? old : rep);
+    }
+    this.crdV3.clear();
+    for (const [key, rep] of v3) if (!this.static.v3.has(key)) this.crdV3.set(key, rep);
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const [key, rep] of v3) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${rep.etag}` };
+    const index = Buffer.from(JSON.stringify({ paths }));
+    this.built = {
+      v2: new Representation(v2json, "application/json", etag, now),
+      v2proto: new Representation(encodeDocument(v2doc), `application/${V2_PROTO}`, etag, now),
+      v3,
+      index: new Representation(index, "application/json", etagOf(index), now),
+    };
+    this.crdGeneration = generation;
+    this.crdDigest = digest;
     return this.built;
   }
 

@@ -2,6 +2,8 @@ import { badRequest, StatusError } from "@wharf/apimachinery";
 import { parse } from "yaml";
 import type { GenericStore, KubeObject, ManagedFieldsTracker, ObjectMeta } from "../../registry/generic-store.js";
 import type { ResourceDefinition } from "../../registry/resource-definition.js";
+import type { FieldsTarget, FieldValidator } from "../field-validation/field-validation.js";
+import { yamlDuplicateKeys } from "../field-validation/yaml-duplicates.js";
 import { applyConfiguration, recordUpdate, scopeFor } from "./field-manager.js";
 import { managerOrUserAgent, validatePatchOptions, validateWriteOptions } from "./manager-name.js";
 import { TypedValueError } from "./typed-value.js";
@@ -30,7 +32,8 @@ function plain(v: unknown): unknown {
 export function parseApplyBody(text: string): KubeObject {
   let v: unknown;
   try {
-    v = parse(text, { version: "1.1", merge: true, prettyErrors: false });
+    // Repeated keys are kube's to judge (fieldValidation); the last one wins, as in go-yaml.
+    v = parse(text, { version: "1.1", merge: true, prettyErrors: false, uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }
@@ -65,6 +68,8 @@ export interface ApplyRequest {
   query: URLSearchParams;
   /** Admits a create into the namespace (namespace lifecycle); called before an apply creates. */
   admitCreate?: () => Promise<void>;
+  /** The request's fieldValidation and what the object's fields are checked against. */
+  fields?: { validator: FieldValidator; target: FieldsTarget | undefined };
 }
 
 const isTrue = (v: string | null) => v === "true" || v === "1";
@@ -101,6 +106,9 @@ export async function serveApply(a: ApplyRequest): Promise<{ code: number; body:
       }
       throw e;
     }
+    // kube checks the body's duplicate keys once the configuration has applied.
+    if (attempt === 0) a.fields?.validator.settleYaml(yamlDuplicateKeys(a.body));
+    a.fields?.validator.dropUnknown(object, a.fields.target);
     const meta = (object.metadata ?? {}) as ObjectMeta;
     if ((meta.name ?? "") !== a.name) {
       throw badRequest(`the name of the object (${meta.name ?? ""}) does not match the name on the URL (${a.name})`);

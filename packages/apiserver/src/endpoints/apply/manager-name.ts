@@ -7,6 +7,7 @@ import {
   type StatusError,
   tooLongField,
 } from "@wharf/apimachinery";
+import { fieldValidationErrors } from "../field-validation/field-validation.js";
 
 // Who a write is recorded for: the request's fieldManager, else (for
 // everything but apply, which requires one) the User-Agent's product name,
@@ -64,15 +65,15 @@ export function validatePatchOptions(q: URLSearchParams, apply: boolean): Status
   } else if (fieldManager === "") {
     errors.push(requiredField("fieldManager", "is required for apply patch"));
   }
-  errors.push(...validateFieldManager(fieldManager, "fieldManager"));
+  errors.push(...validateFieldManager(fieldManager, "fieldManager"), ...fieldValidationErrors(q));
   return errors.length > 0 ? invalid(OPTIONS_KIND("PatchOptions"), "", errors) : undefined;
 }
 
-/** The fieldManager check of CreateOptions and UpdateOptions. */
+/** The fieldManager and fieldValidation checks of CreateOptions and UpdateOptions. */
 export function validateWriteOptions(
   q: URLSearchParams,
   kind: "CreateOptions" | "UpdateOptions",
 ): StatusError | undefined {
-  const errors = validateFieldManager(q.get("fieldManager") ?? "", "fieldManager");
+  const errors = [...validateFieldManager(q.get("fieldManager") ?? "", "fieldManager"), ...fieldValidationErrors(q)];
   return errors.length > 0 ? invalid(OPTIONS_KIND(kind), "", errors) : undefined;
 }

@@ -84,12 +84,18 @@ export class TypeNode {
 
 let builtin: Definitions | undefined;
 
+/** The definitions of the built-in kinds, built once. */
+export function builtinDefinitions(): Definitions {
+  builtin ??= new Definitions(builtinResources);
+  return builtin;
+}
+
 /** The schema root of a served kind, by apiVersion and kind; a deduced node for kinds without one. */
 export function typeOf(apiVersion: string, kind: string): TypeNode {
-  builtin ??= new Definitions(builtinResources);
+  const defs = builtinDefinitions();
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const name = builtin.nameOf(group!, version!, kind);
-  return new TypeNode(builtin, name === undefined ? undefined : { $ref: `#/definitions/${name}` });
+  const name = defs.nameOf(group!, version!, kind);
+  return new TypeNode(defs, name === undefined ? undefined : { $ref: `#/definitions/${name}` });
 }
 
 /** A deduced node: everything granular maps, lists atomic. */

@@ -100,7 +100,7 @@ function v3Schema(s: unknown): unknown {
 }
 
 /** A definition's v3 schema: IntOrString and Quantity name their JSON types instead of a string format. */
-function v3Definition(name: string, s: Schema): Schema {
+export function v3Definition(name: string, s: Schema): Schema {
   if (name === "io.k8s.apimachinery.pkg.util.intstr.IntOrString") {
     return { description: s.description, format: "int-or-string", oneOf: [{ type: "integer" }, { type: "string" }] };
   }
@@ -153,7 +153,8 @@ function v3Parameter(p: Schema): Schema {
   return { ...rest, schema: { type, uniqueItems } };
 }
 
-function v3Document(paths: Paths, definitions: Definitions, info: Schema): Schema {
+/** The v3 form of v2 path items: parameters with schemas, request bodies, responses with content. */
+export function v3PathsOf(paths: Paths): Schema {
   const v3Paths: Schema = {};
   for (const [path, item] of Object.entries(paths)) {
     const out: Schema = {};
@@ -162,6 +163,11 @@ function v3Document(paths: Paths, definitions: Definitions, info: Schema): Schem
     }
     v3Paths[path] = out;
   }
+  return v3Paths;
+}
+
+function v3Document(paths: Paths, definitions: Definitions, info: Schema): Schema {
+  const v3Paths = v3PathsOf(paths);
   const schemas = Object.fromEntries(
     definitions.closure(refsOf(paths)).map((n) => [n, v3Definition(n, definitions.schemas.get(n)!)]),
   );

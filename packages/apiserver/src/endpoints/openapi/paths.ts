@@ -7,9 +7,9 @@ import { type Definitions, type Gvk, META, type Schema, subresourceGvk } from ".
 // operation tagged with `x-kubernetes-action` and the
 // `x-kubernetes-group-version-kind` clients look operations up by. Only what
 // this server serves is listed: JSON in and out, the patch types it applies
-// (not server-side apply's), and not the `fieldValidation` parameter — kubectl
-// looks for it before trusting the server to reject unknown fields, and
-// without it validates manifests itself against /openapi/v2.
+// (not server-side apply's). Writes list `fieldValidation`: kubectl looks for
+// it on the kind's PATCH before leaving `--validate=strict|warn` to the
+// server (without it, it validates manifests itself against /openapi/v2).
 
 export type PathItem = { [method: string]: unknown };
 export type Paths = { [path: string]: PathItem };
@@ -46,6 +46,12 @@ const FIELD_MANAGER = query(
   "string",
   "A name for the actor or entity making these changes; at most 128 printable characters.",
 );
+const FIELD_VALIDATION = query(
+  "fieldValidation",
+  "string",
+  "What to do with unknown or duplicate fields in the object of a create, update or patch: Ignore (drop them silently, the last duplicate winning), Warn (the default: drop them and send a Warning header for each) or Strict (fail the request with a BadRequest listing them all).",
+);
+const WRITE_PARAMS = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION];
 const LIST_PARAMS = [
   query("allowWatchBookmarks", "boolean", "Asks a watch for BOOKMARK events; the server may send them or not."),
   query("continue", "string", "The continue token of the previous page of a paginated list."),
@@ -185,7 +191,7 @@ function resourcePaths(d: ResourceDefinition, defs: Definitions): Paths {
       description: `create ${article(d.kind)} ${d.kind}`,
       gvk,
       idKind: `${ns}${d.kind}`,
-      parameters: [body(kindRef), DRY_RUN, FIELD_MANAGER],
+      parameters: [body(kindRef), ...WRITE_PARAMS],
       responses: written(kindRef, ["200", "201", "202"]),
     });
   }
@@ -222,7 +228,7 @@ function resourcePaths(d: ResourceDefinition, defs: Definitions): Paths {
       description: `replace the specified ${d.kind}`,
       gvk,
       idKind: `${ns}${d.kind}`,
-      parameters: [body(kindRef), DRY_RUN, FIELD_MANAGER],
+      parameters: [body(kindRef), ...WRITE_PARAMS],
       responses: written(kindRef, ["200", "201"]),
     });
   }
@@ -268,7 +274,7 @@ function resourcePaths(d: ResourceDefinition, defs: Definitions): Paths {
         description: `create ${s.name} of ${article(d.kind)} ${d.kind}`,
         gvk: subGvk,
         idKind,
-        parameters: [body(subRef), DRY_RUN, FIELD_MANAGER],
+        parameters: [body(subRef), ...WRITE_PARAMS],
         responses: written(subRef, ["200", "201", "202"]),
       });
     }
@@ -279,7 +285,7 @@ function resourcePaths(d: ResourceDefinition, defs: Definitions): Paths {
         description: `replace ${what}`,
         gvk: subGvk,
         idKind,
-        parameters: [body(subRef), DRY_RUN, FIELD_MANAGER],
+        parameters: [body(subRef), ...WRITE_PARAMS],
         responses: written(subRef, ["200", "201"]),
       });
     }
@@ -299,7 +305,7 @@ function patchOperation(d: ResourceDefinition, gvk: Gvk, result: Schema, idKind:
     description,
     gvk,
     idKind,
-    parameters: [body(ref(`${META}.Patch`)), DRY_RUN, FIELD_MANAGER],
+    parameters: [body(ref(`${META}.Patch`)), ...WRITE_PARAMS],
     responses: written(result, ["200", "201"]),
     consumes: PATCH_TYPES,
   });

@@ -50,11 +50,6 @@ export const namespaces = v1("Namespace", "namespaces", {
   subresources: [{ name: "finalize", verbs: ["update"] }, status],
   metadataFields: ["metadata.name"],
   fieldSelectors: { "status.phase": fieldAt("status.phase") },
-  prepareForCreate: (o) => ({
-    ...o,
-    spec: { finalizers: ["kubernetes"], ...(o.spec as object) },
-    status: { phase: "Active" },
-  }),
   // Finalizers change only through namespaces/finalize (namespaceStrategy.PrepareForUpdate).
   prepareForUpdate: (next, old) => {
     const finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers;

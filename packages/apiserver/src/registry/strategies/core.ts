@@ -47,8 +47,25 @@ function specOf(obj: KubeObject): Obj {
 
 // ---------------------------------------------------------------- Namespace
 
+/** The finalizer the namespace controller removes once a terminating namespace is empty. */
+export const FINALIZER_KUBERNETES = "kubernetes";
+
 export const namespaceStrategy: KindStrategy = {
   nameValidator: nameIsDNSLabel,
+  // SetDefaults_Namespace: every named namespace carries its name as a label.
+  default(obj) {
+    const name = obj.metadata?.name;
+    if (!name) return;
+    obj.metadata!.labels = { ...(obj.metadata!.labels ?? {}), "kubernetes.io/metadata.name": name };
+  },
+  // A new namespace is Active and carries the `kubernetes` finalizer, after any it was given.
+  prepareForCreate(obj) {
+    obj.status = { phase: "Active" };
+    const spec = isObj(obj.spec) ? obj.spec : {};
+    const finalizers = arr(spec.finalizers);
+    if (!finalizers.includes(FINALIZER_KUBERNETES)) spec.finalizers = [...finalizers, FINALIZER_KUBERNETES];
+    obj.spec = spec;
+  },
   validate(obj) {
     const errs: FieldError[] = [];
     arr(sub(obj, "spec")?.finalizers).forEach((f, i) => {
