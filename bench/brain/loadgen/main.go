@@ -446,8 +446,9 @@ func watch(o options, clis []*clientv3.Client) result {
 	wctx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	type stats struct {
-		events, disorder int
-		lat              []time.Duration
+		events, disorder, gaps int
+		canceled               string
+		lat                    []time.Duration
 	}
 	st := make([]stats, o.watchers)
 	var wg sync.WaitGroup
@@ -461,17 +462,23 @@ func watch(o options, clis []*clientv3.Client) result {
 			ch := cli.Watch(clientv3.WithRequireLeader(wctx), o.prefix, clientv3.WithPrefix(), clientv3.WithRev(startRev), clientv3.WithCreatedNotify())
 			s := &st[w]
 			s.lat = make([]time.Duration, 0, o.total)
-			var last int64
+			// The workload's writes are the only writes: each watcher must see every revision from startRev on.
+			last := startRev - 1
 			first := true
 			for resp := range ch {
 				if first {
 					ready.Done()
 					first = false
 				}
+				if resp.Canceled || resp.Err() != nil {
+					s.canceled = fmt.Sprintf("canceled=%v err=%v", resp.Canceled, resp.Err())
+				}
 				now := time.Now()
 				for _, ev := range resp.Events {
 					if ev.Kv.ModRevision <= last {
 						s.disorder++
+					} else if ev.Kv.ModRevision != last+1 {
+						s.gaps++
 					}
 					last = ev.Kv.ModRevision
 					s.events++
@@ -534,11 +541,17 @@ func watch(o options, clis []*clientv3.Client) result {
 	}
 	elapsed := time.Since(start).Seconds()
 	lat := make([][]time.Duration, o.watchers)
-	complete, disorder, events := 0, 0, 0
+	complete, disorder, events, gaps, canceled := 0, 0, 0, 0, 0
+	cancelReason := ""
 	for w := range st {
 		lat[w] = st[w].lat
 		events += st[w].events
 		disorder += st[w].disorder
+		gaps += st[w].gaps
+		if st[w].canceled != "" {
+			canceled++
+			cancelReason = st[w].canceled
+		}
 		if st[w].events == o.total {
 			complete++
 		}
@@ -546,7 +559,7 @@ func watch(o options, clis []*clientv3.Client) result {
 	r := summarize(lat, elapsed)
 	r.Ops = int64(o.total)
 	r.Throughput = float64(o.total) / writeSeconds
-	r.Errors = writeErrors + int64(disorder) + int64(o.watchers-complete)
+	r.Errors = writeErrors + int64(disorder) + int64(gaps) + int64(o.watchers-complete)
 	r.ClientCPUSeconds = cpuSeconds() - cpu0
 	r.Extra = map[string]interface{}{
 		"watchers":          o.watchers,
@@ -555,6 +568,9 @@ func watch(o options, clis []*clientv3.Client) result {
 		"eventsExpected":    o.total * o.watchers,
 		"watchersComplete":  complete,
 		"outOfOrder":        disorder,
+		"missedRevisions":   gaps,
+		"watchersCanceled":  canceled,
+		"cancelReason":      cancelReason,
 		"writeErrors":       writeErrors,
 		"eventsPerSecond":   float64(events) / elapsed,
 		"targetWriteRate":   o.rate,

@@ -9,6 +9,7 @@ import { computeClusterId, computeMemberId } from "./membership.js";
 import { decodeUint, encodeUint, metaKey } from "./mvcc/layout.js";
 import { MvccStore } from "./mvcc/store.js";
 import { engineDir } from "./snapshot-restore.js";
+import type { WatchHub } from "./watch/watch-hub.js";
 
 const TERM_META = metaKey("term");
 const MEMBER_META = metaKey("member");
@@ -34,6 +35,8 @@ export class Brain {
   readonly alarms: AlarmStore;
   /** Leases: attached to the store's keys, expired by its own timer (started here, stopped in close). */
   readonly lessor: Lessor;
+  /** The watchable store's hub, once the Watch service exists (its counts are in /metrics). */
+  watchHub: WatchHub | undefined;
 
   private constructor(
     readonly config: BrainConfig,

@@ -61,6 +61,12 @@ export class BrainMetrics {
       () => brain.store.compactRev,
     );
     gauge("etcd_debugging_mvcc_keys_total", "Total number of keys.", () => brain.store.keyCount);
+    gauge("etcd_debugging_mvcc_watcher_total", "Total number of watchers.", () => brain.watchHub?.watcherCount ?? 0);
+    gauge(
+      "etcd_debugging_mvcc_slow_watcher_total",
+      "Total number of unsynced slow watchers.",
+      () => brain.watchHub?.slowCount ?? 0,
+    );
     gauge(
       "etcd_server_proposals_committed_total",
       "The total number of consensus proposals committed.",

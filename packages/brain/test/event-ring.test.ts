@@ -19,7 +19,10 @@ function rev(rev: number, valueBytes: number) {
 
 function held(ring: EventRing): number[] {
   const out: number[] = [];
-  ring.forEach(0, Number.MAX_SAFE_INTEGER, (rc) => out.push(rc.rev));
+  ring.forEach(0, Number.MAX_SAFE_INTEGER, (rc) => {
+    out.push(rc.rev);
+    return true;
+  });
   return out;
 }
 

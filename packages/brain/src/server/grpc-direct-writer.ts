@@ -30,13 +30,21 @@ export function grpcFrame(message: Uint8Array): Buffer {
   return out;
 }
 
+/** Most bytes joined into one write to the HTTP/2 stream. */
+const MAX_WRITE_BYTES = 256 * 1024;
+
 /**
  * Writes a server stream's messages straight to its HTTP/2 stream, already
  * framed, and coalesces everything written in one turn of the event loop into
- * one write. grpc-js sends one message per write and waits for each to
+ * few writes. grpc-js sends one message per write and waits for each to
  * complete before the next; a revision fanned out to a thousand watchers on
  * eight connections would otherwise cost a thousand round trips through the
  * HTTP/2 layer. `beforeFirst` sends the response headers.
+ *
+ * Messages the stream has no room for wait here as they came (views of
+ * buffers other streams share, e.g. one revision's events), and are joined
+ * and written as the stream drains: a burst of catch-up responses to many
+ * watchers of one stream is not copied out all at once.
  *
  * Every message of the call must go through the returned writer, so that
  * nothing overtakes what waits to be coalesced.
@@ -48,32 +56,58 @@ export function coalescingWriter<T>(
   onDrain: () => void,
 ): DirectWriter<T> {
   let headersSent = false;
-  let full = false;
   let pending: Buffer[] = [];
+  let head = 0;
   let pendingBytes = 0;
   let scheduled = false;
-  const flush = () => {
+  let awaitingDrain = false;
+  /** Whether the writer reported full to its caller, who waits for onDrain. */
+  let reportedFull = false;
+  const isFull = () => h2.writableLength + pendingBytes > BUFFERED_BYTES;
+  const drained = () => {
+    awaitingDrain = false;
+    pump(false);
+  };
+  /** Writes what waits: all of it, or (as the stream drains) until the stream holds BUFFERED_BYTES. */
+  const pump = (all: boolean) => {
     scheduled = false;
-    const chunks = pending;
-    pending = [];
-    const bytes = pendingBytes;
-    pendingBytes = 0;
-    if (h2.destroyed || h2.writableEnded || chunks.length === 0) return;
+    if (h2.destroyed || h2.writableEnded) {
+      pending = [];
+      head = 0;
+      pendingBytes = 0;
+      return;
+    }
     // The stream's own high-water mark (16 KiB) is less than one busy turn of a
-    // watch: only a client that leaves more unread than BUFFERED_BYTES stops
-    // the stream (a stop costs a round trip to whoever produces the messages).
-    if (
-      !h2.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)) &&
-      !full &&
-      h2.writableLength > BUFFERED_BYTES
-    ) {
-      full = true;
-      h2.once("drain", () => {
-        full = false;
-        onDrain();
-      });
+    // watch: it is written to until it holds BUFFERED_BYTES, the rest waits here.
+    while (head < pending.length && (all || h2.writableLength < BUFFERED_BYTES)) {
+      let end = head;
+      let bytes = 0;
+      while (end < pending.length && (end === head || bytes + pending[end]!.length <= MAX_WRITE_BYTES)) {
+        bytes += pending[end]!.length;
+        end++;
+      }
+      const chunk = end === head + 1 ? pending[head]! : Buffer.concat(pending.slice(head, end), bytes);
+      for (let i = head; i < end; i++) pending[i] = EMPTY;
+      head = end;
+      pendingBytes -= bytes;
+      h2.write(chunk);
+    }
+    if (head === pending.length) {
+      pending = [];
+      head = 0;
+    }
+    if (isFull()) {
+      // Above BUFFERED_BYTES the stream is past its high-water mark: its last write returned false, so it drains.
+      if (!awaitingDrain) {
+        awaitingDrain = true;
+        h2.once("drain", drained);
+      }
+    } else if (reportedFull) {
+      reportedFull = false;
+      onDrain();
     }
   };
+  const flush = () => pump(false);
   const queue = (b: Buffer) => {
     if (!headersSent) {
       headersSent = true;
@@ -86,20 +120,28 @@ export function coalescingWriter<T>(
       queueMicrotask(flush);
     }
   };
+  /** Whether the caller may write on; if not, onDrain is called once the stream has room. */
+  const room = () => {
+    if (!isFull()) return true;
+    reportedFull = true;
+    return false;
+  };
   return {
     write(msg: T): boolean {
       queue(frame(msg));
-      return !full;
+      return room();
     },
-    writeFramed(head: Buffer, tail: Buffer): boolean {
-      queue(head);
+    writeFramed(message: Buffer, tail: Buffer): boolean {
+      queue(message);
       pending.push(tail);
       pendingBytes += tail.length;
-      return !full;
+      return room();
     },
-    flush,
+    flush: () => pump(true),
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * A coalescing writer (above) under a grpc-js call. Returns undefined when the

@@ -16,6 +16,7 @@ const MAX_QUEUED_BYTES = envInt("WHARF_WATCH_MAX_QUEUED_BYTES", 64 * 1024 * 1024
 /** etcd's Watch service: a thin adapter from a grpc-js bidi stream to a WatchStream on the shared hub. */
 export function watchService(brain: Brain): WatchServer {
   const hub = new WatchHub(brain.store, { ringRevisions: RING_REVISIONS });
+  brain.watchHub = hub;
   // Every response at one revision shares one header object, so the serializer encodes it once.
   let header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n } }).header!;
   const headerAt = (rev: number) => {

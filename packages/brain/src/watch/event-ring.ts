@@ -46,7 +46,8 @@ export class EventRing {
   }
 
   /** Visits held revisions in [fromRev, toRev] in order. Revisions are contiguous, so the start is computed. */
-  forEach(fromRev: number, toRev: number, visit: (rc: RevisionChanges) => void): void {
+  /** Visits the held revisions in [fromRev, toRev] in order, until `visit` returns false. */
+  forEach(fromRev: number, toRev: number, visit: (rc: RevisionChanges) => boolean | undefined): void {
     if (this.count === 0) return;
     const n = this.slots.length;
     let skip = Math.max(0, fromRev - this.oldestRev);
@@ -55,7 +56,7 @@ export class EventRing {
     for (let i = skip; i < this.count; i++) {
       const rc = this.slots[(this.head + i) % n]!;
       if (rc.rev > toRev) return;
-      if (rc.rev >= fromRev) visit(rc);
+      if (rc.rev >= fromRev && visit(rc) === false) return;
     }
   }
 }

@@ -1,9 +1,12 @@
 import type { RevisionChanges } from "../mvcc/store.js";
 import type { StoredKv } from "../mvcc/stored-kv.js";
 import { EventRing } from "./event-ring.js";
-import { readHistory } from "./history-reader.js";
+import { type HistoryRead, readHistory } from "./history-reader.js";
 import type { WatchableStore } from "./watchable-store.js";
 import type { Watcher } from "./watcher.js";
+
+/** Bytes of keys and values one catch-up response gathers (whole revisions) before the next step goes on. */
+const CATCH_UP_BYTES = 1024 * 1024;
 
 export interface WatchHubOptions {
   /** How many recent revisions the in-memory ring keeps. */
@@ -38,6 +41,18 @@ export class WatchHub {
     this.ring = new EventRing(options.ringRevisions);
     this.batchRevs = options.batchRevisions ?? 1000;
     store.onCommit((rc) => this.publish(rc));
+  }
+
+  /** Watchers registered, synced or not (etcd_debugging_mvcc_watcher_total). */
+  get watcherCount(): number {
+    let n = this.syncedRanges.size + this.unsynced.size;
+    for (const set of this.syncedKeys.values()) n += set.size;
+    return n;
+  }
+
+  /** Watchers reading history: starting from the past, or behind their client (etcd_debugging_mvcc_slow_watcher_total). */
+  get slowCount(): number {
+    return this.unsynced.size;
   }
 
   /** Registers a watcher: synced when it starts now or in the future, else it catches up first. */
@@ -77,6 +92,20 @@ export class WatchHub {
 
   runAfterNextCommit(fn: () => void): void {
     this.afterCommit.push(fn);
+  }
+
+  /**
+   * A synced watcher whose client is behind goes back to reading history from
+   * `fromRev`, as etcd moves such a watcher to its victims: its events are
+   * read again from the ring or the revision log once the stream has room,
+   * instead of waiting in memory for a client that may stay behind.
+   */
+  demote(w: Watcher, fromRev: number): void {
+    if (!w.isSynced) return;
+    this.remove(w);
+    w.nextRev = fromRev;
+    this.unsynced.add(w);
+    this.scheduleCatchUp(0);
   }
 
   /** Wakes catch-up after a congested target drained. */
@@ -173,6 +202,10 @@ export class WatchHub {
    */
   private catchUp(): boolean {
     let moved = false;
+    // Watchers of one selection at one revision (a stream's watchers demoted together) read history once and
+    // share the events array, so the stream builds and encodes the events once for all of them.
+    let lastRead: HistoryRead | undefined;
+    let lastReadKey = "";
     for (const w of [...this.unsynced]) {
       if (!this.unsynced.has(w)) continue;
       const compactRev = this.store.compactRev;
@@ -184,8 +217,17 @@ export class WatchHub {
       }
       if (w.target.congested) continue;
       const to = Math.min(this.lastRev, w.nextRev + this.batchRevs - 1);
-      const evs = w.nextRev <= to ? readHistory(this.store, this.ring, w, w.nextRev, to) : [];
-      w.nextRev = to + 1;
+      let evs: StoredKv[] = [];
+      if (w.nextRev <= to) {
+        const key = `${w.nextRev}:${to}:${w.selection}`;
+        if (key !== lastReadKey || lastRead === undefined) {
+          lastRead = readHistory(this.store, this.ring, w, w.nextRev, to, CATCH_UP_BYTES);
+          lastReadKey = key;
+        }
+        const read = lastRead;
+        evs = read.kvs;
+        w.nextRev = read.lastRev + 1;
+      }
       moved = true;
       if (evs.length > 0) w.target.deliver(w, evs, this.lastRev);
       if (!this.unsynced.has(w)) continue; // delivery may have canceled it (slow consumer)

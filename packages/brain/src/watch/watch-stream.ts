@@ -133,6 +133,12 @@ export class WatchStream implements WatchTarget {
 
   deliver(w: Watcher, kvs: StoredKv[], rev: number): void {
     if (this.closed || this.watchers.get(w.id) !== w) return;
+    if (w.isSynced && this.out.queuedBytes > SYNCED_QUEUE_BYTES) {
+      // The client is well behind: the watcher reads this revision and later ones from history when it catches up.
+      w.queued = undefined;
+      this.hub.demote(w, rev);
+      return;
+    }
     w.progressDue = false;
     let events: Event[];
     let size: number;
@@ -287,6 +293,12 @@ export class WatchStream implements WatchTarget {
 let lastPlain: { kvs: StoredKv[]; events: Event[]; size: number } = { kvs: [], events: [], size: 0 };
 
 const RESPONSE_OVERHEAD = 64;
+/**
+ * Bytes waiting for a client beyond which its synced watchers stop queueing
+ * events and catch up from history instead (maxQueuedBytes, far above, only
+ * bounds what cannot be re-read: created, canceled and progress responses).
+ */
+const SYNCED_QUEUE_BYTES = 8 * 1024 * 1024;
 /** The most bytes of events one waiting response gathers before the next revision starts another. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 

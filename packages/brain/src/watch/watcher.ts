@@ -48,6 +48,8 @@ export class Watcher {
   queuedBytes = 0;
   /** Whether `queued.events` is its own array (else shared with other watchers, copied before adding). */
   queuedOwnsEvents = false;
+  /** What it reads from history: watchers with the same selection read the same events. */
+  readonly selection: string;
 
   constructor(
     o: WatcherOptions,
@@ -61,6 +63,7 @@ export class Watcher {
     this.prevKv = o.prevKv;
     this.fragment = o.fragment;
     this.progressNotify = o.progressNotify;
+    this.selection = `${o.range.start}\0${o.range.end ?? "\0"}\0${o.noPut ? 1 : 0}${o.noDelete ? 1 : 0}`;
   }
 
   /** Whether the change is one this watcher reports (key range and NOPUT/NODELETE filters). */
