@@ -88,7 +88,7 @@ describe("field errors", () => {
     );
     assert.equal(
       tooLongField(fieldPath("metadata", "annotations"), 262144).toString(),
-      "metadata.annotations: Too long: may not be more than 262144 bytes",
+      "metadata.annotations: Too long: must have at most 262144 bytes",
     );
     assert.equal(
       tooManyField(fieldPath("spec").child("items"), 5, 3).toString(),
@@ -164,7 +164,7 @@ describe("validateObjectMeta", () => {
     const big = validateObjectMeta({ name: "a", annotations: { k: "x".repeat(262144) } }, { namespaced: false });
     assert.deepEqual(
       big.map((e) => [e.type, e.toString()]),
-      [["FieldValueTooLong", "metadata.annotations: Too long: may not be more than 262144 bytes"]],
+      [["FieldValueTooLong", "metadata.annotations: Too long: must have at most 262144 bytes"]],
     );
   });
 

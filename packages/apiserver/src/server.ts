@@ -8,6 +8,7 @@ import { CrdStore } from "./apiextensions/crd-store.js";
 import { type AuthenticatorOptions, authenticate } from "./auth/authenticator.js";
 import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
+import { InflightLimit } from "./endpoints/inflight-limit.js";
 import { withOpenApi } from "./endpoints/openapi.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
@@ -60,6 +61,9 @@ export interface ApiServerOptions {
   serviceClusterIPRange?: string;
   /** kube's --service-node-port-range: "30000-32767" (the default), "30000+2767" or one port. */
   serviceNodePortRange?: string;
+  /** kube's --max-requests-inflight (400) and --max-mutating-requests-inflight (200); 0 is no limit. */
+  maxRequestsInflight?: number;
+  maxMutatingRequestsInflight?: number;
   /** kube's --advertise-address: the `kubernetes` endpoints' address (default: the bind address, or the host's). */
   advertiseAddress?: string;
   /** How often the ClusterIP and NodePort allocations are repaired from the services (kube: 3 minutes). */
@@ -174,6 +178,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     lifecycle,
     version: KUBERNETES_VERSION,
     maxWatchBufferedBytes: o.maxWatchBufferedBytes,
+    inflight: new InflightLimit(o.maxRequestsInflight ?? 400, o.maxMutatingRequestsInflight ?? 200),
     customResources: crds,
     ready: async () => {
       try {

@@ -64,6 +64,19 @@ export function apiserverCommand(): Command {
       "30000-32767",
     )
     .option(
+      "--max-requests-inflight <n>",
+      "the most non-mutating requests served at once (watches and system:masters not counted); " +
+        "more are answered 429 with Retry-After; 0 is no limit",
+      int("max-requests-inflight"),
+      400,
+    )
+    .option(
+      "--max-mutating-requests-inflight <n>",
+      "the most mutating requests (create, update, patch, delete) served at once; 0 is no limit",
+      int("max-mutating-requests-inflight"),
+      200,
+    )
+    .option(
       "--advertise-address <ip>",
       "the address of this server in the kubernetes Service's endpoints " +
         "(default: --bind-address, or the host's first non-loopback IPv4 address when binding 0.0.0.0)",
@@ -88,6 +101,8 @@ export function apiserverCommand(): Command {
           serviceClusterIPRange: o.serviceClusterIpRange,
           serviceNodePortRange: o.serviceNodePortRange,
           advertiseAddress: o.advertiseAddress,
+          maxRequestsInflight: o.maxRequestsInflight,
+          maxMutatingRequestsInflight: o.maxMutatingRequestsInflight,
           log,
         }),
       );

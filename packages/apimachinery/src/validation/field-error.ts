@@ -119,10 +119,9 @@ export function notFoundField(path: FieldPath | string, value: unknown): FieldEr
   return new FieldError(FieldErrorType.NotFound, str(path), value, "");
 }
 
-/** The value is longer than maxLength bytes; the value itself is never echoed back. */
+/** The value is longer than maxLength bytes (1.28's field.TooLong); the value itself is never echoed back. */
 export function tooLongField(path: FieldPath | string, maxLength: number): FieldError {
-  const detail =
-    maxLength >= 0 ? `may not be more than ${maxLength} ${maxLength === 1 ? "byte" : "bytes"}` : "value is too long";
+  const detail = maxLength >= 0 ? `must have at most ${maxLength} bytes` : "value is too long";
   return new FieldError(FieldErrorType.TooLong, str(path), OMIT, detail);
 }
 

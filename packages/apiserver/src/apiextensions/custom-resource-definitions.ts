@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { CUSTOM_RESOURCE_PATCH_TYPES } from "../endpoints/patch.js";
 import type { ResourceDefinition, SubresourceDefinition } from "../registry/resource-definition.js";
 import { scale as scaleSubresource, status as statusSubresource } from "../registry/resources/define.js";
 import type { KubeObject, ObjectMeta } from "../registry/strategy.js";
@@ -105,6 +106,7 @@ function versionDefinition(crd: Crd, v: CrdVersion, storageVersion: string): Res
       },
     },
     printer: customResourcePrinter(v.additionalPrinterColumns),
+    patchTypes: CUSTOM_RESOURCE_PATCH_TYPES,
     scaleAdapter: scale ? customResourceScale(scale) : undefined,
   };
 }

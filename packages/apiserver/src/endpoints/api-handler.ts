@@ -24,8 +24,11 @@ import { serveDelete, serveNamespaceDelete } from "./delete.js";
 import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
 import { type FieldsTarget, FieldValidator, fieldsTargetOf } from "./field-validation/field-validation.js";
 import { goJson, goValue } from "./field-validation/go-print.js";
+import { goJsonSyntaxError } from "./go-json-syntax.js";
+import { type InflightLimit, writeTooManyRequests } from "./inflight-limit.js";
 import { applyStrategicMergePatch } from "./openapi.js";
-import { applyJsonPatch, applyMergePatch } from "./patch.js";
+import { applyJsonPatch, applyMergePatch, BUILTIN_PATCH_TYPES, checkPatchType } from "./patch.js";
+import { checkBodyKind, decodeObjectBody } from "./request-body.js";
 import { bindPod, review, scaleMerge, toScale } from "./subresources.js";
 import { type TableOptions, toTable, wantsTable } from "./table.js";
 import { Warnings } from "./warnings.js";
@@ -41,6 +44,8 @@ export const DEFAULT_MAX_WATCH_BUFFERED_BYTES = 8 * 1024 * 1024;
 export interface ApiHandlerOptions {
   /** Who is calling; undefined answers 401. */
   authenticate(req: Req): UserInfo | undefined;
+  /** --max-requests-inflight and --max-mutating-requests-inflight. */
+  inflight?: InflightLimit;
   stores: GenericStore[];
   /** Every served resource, stored or not (reviews, bindings); the stores' definitions unless given. */
   resources?: ResourceDefinition[];
@@ -81,12 +86,16 @@ export function writeStatusError(res: Res, e: unknown): void {
   writeJson(res, err.status.code, err.status);
 }
 
-async function readBody(req: Req): Promise<unknown> {
-  return asObject(parseBody(await readBodyText(req)));
+/** A create-only body (reviews, bindings) of `def`'s kind. */
+async function readBody(req: Req, def: ResourceDefinition, known: readonly ResourceDefinition[]): Promise<KubeObject> {
+  const text = await readBodyText(req);
+  const obj = asObject(decodeObjectBody(text, req.headers["content-type"], def.kind).value ?? {});
+  checkBodyKind(obj, def, known);
+  return obj;
 }
 
 /**
- * An object body: kube decodes bodies into objects, and anything else (null,
+ * An object: kube decodes bodies into objects, and anything else (null,
  * an array, a scalar) is a 400 before anything is stored.
  */
 function asObject(value: unknown): KubeObject {
@@ -94,28 +103,58 @@ function asObject(value: unknown): KubeObject {
   if (value === null) throw badRequest("Object 'Kind' is missing in 'null'");
   const type = Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : typeof value;
   throw badRequest(
-    `couldn't get version/kind; json parse error: json: cannot unmarshal ${type} into Go value of type struct { APIVersion string "json:"apiVersion,omitempty""; Kind string "json:"kind,omitempty"" }`,
+    `couldn't get version/kind; json parse error: json: cannot unmarshal ${type} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
   );
 }
 
-function parseBody(text: string): unknown {
+/**
+ * A patch body (JSON): malformed JSON is kube's 400 — `error decoding
+ * patch: <Go's syntax error>` when fieldValidation decodes it strictly
+ * (Warn, Strict), else the patch library's error.
+ */
+function parsePatch(text: string, type: string, fv: FieldValidator): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badRequest(
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf: ${(e as Error).message}`,
-    );
+    const goError = goJsonSyntaxError(text) ?? (e as Error).message;
+    const merge = type.startsWith("application/merge-patch+json");
+    if (type.startsWith("application/strategic-merge-patch+json")) throw badRequest(goError);
+    if (fv.directive !== "Ignore") throw badRequest(`error decoding patch: ${goError}`);
+    throw badRequest(merge ? "Invalid JSON Patch" : goError);
   }
 }
 
-/** The request body as text, within kube's size limit. */
+/** What kube's strict decode of a JSON patch into `[]jsonPatchOp` refuses (fieldValidation Warn or Strict). */
+function jsonPatchShapeError(patch: unknown): string | undefined {
+  const goType = (v: unknown) =>
+    Array.isArray(v) ? "array" : v === null ? "null" : typeof v === "boolean" ? "bool" : typeof v;
+  if (patch === null) return undefined;
+  if (!Array.isArray(patch)) {
+    return `json: cannot unmarshal ${goType(patch)} into Go value of type []handlers.jsonPatchOp`;
+  }
+  for (const op of patch) {
+    if (op === null) continue;
+    if (typeof op !== "object" || Array.isArray(op)) {
+      return `json: cannot unmarshal ${goType(op)} into Go value of type handlers.jsonPatchOp`;
+    }
+    for (const key of ["op", "path", "from"]) {
+      const v = (op as Record<string, unknown>)[key];
+      if (v !== undefined && v !== null && typeof v !== "string") {
+        return `json: cannot unmarshal ${goType(v)} into Go struct field jsonPatchOp.${key} of type string`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The request body as text, within kube's size limit; 415 for protobuf (not served). */
 async function readBodyText(req: Req): Promise<string> {
   const type = String(req.headers["content-type"] ?? "application/json");
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_BODY) throw requestEntityTooLarge("the server has received a request that is too large");
+    if (size > MAX_BODY) throw requestEntityTooLarge(`limit is ${MAX_BODY}`);
     chunks.push(c);
   }
   if (type.includes("protobuf")) throw unsupportedMediaType();
@@ -131,6 +170,8 @@ interface Route {
   subresource?: string;
   /** What the fields of writes to the resource (or a subresource of it) are checked against. */
   fields?: (subresource?: string) => FieldsTarget | undefined;
+  /** The built-in kinds a body's kind is decoded among; undefined for custom resources. */
+  known?: readonly ResourceDefinition[];
 }
 
 const pathOf = (d: ResourceDefinition) => `${d.group === "" ? "/api" : `/apis/${d.group}`}/${d.version}/${d.resource}`;
@@ -213,6 +254,12 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
         // Authorization allows every authenticated user for now (RBAC comes with a later step).
         const user = o.authenticate(req);
         if (!user) throw unauthorized();
+        const release = o.inflight?.enter(String(req.method), isLongRunning(url), user);
+        if (release === false) return writeTooManyRequests(res);
+        if (release) {
+          res.once("close", release);
+          res.once("finish", release);
+        }
         if (["/healthz", "/livez", "/readyz"].includes(path)) {
           const ok = path === "/livez" || (await o.ready());
           const verbose = url.searchParams.has("verbose");
@@ -233,6 +280,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
           throw notFound({ group: "", resource: "" }, "").withMessage(
             "the server could not find the requested resource",
           );
+        if (byPath.has(pathOf(r.def))) r.known = builtinDefs;
         if (!r.store) return await serveCreateOnly(r, req, res, user, o);
         r.fields = (sub) => fieldsTargetOf(r.def, sub, o.customResources?.crdOf?.(r.def));
         if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
@@ -248,6 +296,12 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
   };
 }
 
+/** kube's long-running requests, which no in-flight limit counts: watches (and the streaming subresources, not served yet). */
+function isLongRunning(url: URL): boolean {
+  const watch = url.searchParams.get("watch");
+  return watch === "true" || watch === "1";
+}
+
 const qualified = (d: ResourceDefinition, sub?: string) => ({
   group: d.group,
   resource: sub ? `${d.resource}/${sub}` : d.resource,
@@ -258,7 +312,7 @@ async function serveCreateOnly(r: Route, req: Req, res: Res, user: UserInfo, o: 
   if (req.method !== "POST" || r.name !== undefined) {
     throw methodNotSupported(qualified(r.def), String(req.method).toLowerCase());
   }
-  const body = (await readBody(req)) as KubeObject;
+  const body = await readBody(req, r.def, r.known ?? []);
   if (r.def.group === "" && r.def.resource === "bindings") {
     const pods = o.stores.find((s) => s.def.group === "" && s.def.resource === "pods")!;
     const dryRun = new URL(req.url ?? "/", "http://x").searchParams.getAll("dryRun").includes("All");
@@ -278,10 +332,42 @@ function fieldValidator(q: URLSearchParams, res: Res): FieldValidator {
   return new FieldValidator(q, (text) => warnings.add(text));
 }
 
-/** A create or update body, its fields checked against `target`. */
-async function readObject(req: Req, fv: FieldValidator, target: FieldsTarget | undefined): Promise<KubeObject> {
+/**
+ * A create or update body (JSON, or YAML by content type) of `r`'s kind,
+ * its fields checked against `target`.
+ */
+async function readObject(
+  req: Req,
+  r: Route,
+  fv: FieldValidator,
+  target: FieldsTarget | undefined,
+  /** An update's name on the URL, which the body's must equal. */
+  urlName?: string,
+): Promise<KubeObject> {
   const text = await readBodyText(req);
-  return fv.decodeObject(text, asObject(parseBody(text)), target);
+  const { value, yamlDuplicates } = decodeObjectBody(text, req.headers["content-type"], target?.kind ?? r.def.kind);
+  // Built-in kinds decode `null` into an empty object (then validation speaks); custom resources refuse it.
+  const obj = asObject(value === null && r.known ? {} : value);
+  if (r.known) checkBodyKind(obj, bodyDef(r), r.known);
+  const decoded = fv.decodeObject(text, obj, target, yamlDuplicates);
+  // kube's EnsureObjectNamespaceMatchesRequestNamespace, before any name check.
+  const ns = (decoded.metadata as { namespace?: unknown } | undefined)?.namespace;
+  if (r.def.namespaced && r.namespace !== undefined && typeof ns === "string" && ns !== "" && ns !== r.namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  // kube's checkName: a body without a name does not match either.
+  const bodyName = (decoded.metadata as { name?: unknown } | undefined)?.name;
+  if (urlName !== undefined && (bodyName ?? "") !== urlName) {
+    throw badRequest(
+      `the name of the object (${String(bodyName ?? "")}) does not match the name on the URL (${urlName})`,
+    );
+  }
+  return decoded;
+}
+
+/** The definition whose kind a write's body must have: the resource's, or for /scale autoscaling/v1 Scale. */
+function bodyDef(r: Route): ResourceDefinition {
+  return r.subresource === "scale" ? { ...r.def, group: "autoscaling", version: "v1", kind: "Scale" } : r.def;
 }
 
 /** Applies a PATCH body of the request's patch type to `current`; the result's fields checked against `target`. */
@@ -293,11 +379,31 @@ async function patched(
 ): Promise<{ next: KubeObject; patch: unknown }> {
   const type = String(req.headers["content-type"] ?? "");
   const text = await readBodyText(req);
-  const patch = parseBody(text);
+  const patch = parsePatch(text, type, fv);
   let next: KubeObject;
   const jsonPatch = type.startsWith("application/json-patch+json");
-  if (jsonPatch) next = applyJsonPatch(current, patch) as KubeObject;
-  else if (type.startsWith("application/merge-patch+json")) next = applyMergePatch(current, patch) as KubeObject;
+  if (jsonPatch) {
+    const shape = fv.directive === "Ignore" ? undefined : jsonPatchShapeError(patch);
+    if (shape) throw badRequest(`error decoding patch: ${shape}`);
+    try {
+      next = applyJsonPatch(current, patch ?? []) as KubeObject;
+    } catch (e) {
+      // kube answers every failing operation with the same generic 422 (the library's text is not shown).
+      if (e instanceof StatusError && e.status.code === 422) {
+        throw new StatusError({
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: "the server rejected our request due to an error in our request",
+          reason: "Invalid",
+          details: {},
+          code: 422,
+        });
+      }
+      throw e;
+    }
+  } else if (type.startsWith("application/merge-patch+json")) next = applyMergePatch(current, patch) as KubeObject;
   else if (type.startsWith("application/strategic-merge-patch+json")) {
     next = applyStrategicMergePatch(current, patch) as KubeObject;
   } else throw unsupportedMediaType();
@@ -327,10 +433,12 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
     throw notFound({ group: "", resource: "" }, "").withMessage("the server could not find the requested resource");
   const verb = { GET: "get", PUT: "update", PATCH: "patch", POST: "create" }[String(req.method)] ?? "";
   if (!spec.verbs.includes(verb)) throw methodNotSupported(qualified(r.def, sub), String(req.method).toLowerCase());
+  if (verb === "patch") checkPatchType(req.headers["content-type"], r.def.patchTypes ?? BUILTIN_PATCH_TYPES);
   const dryRun = url.searchParams.getAll("dryRun").includes("All");
   const name = r.name!;
   if (sub === "binding") {
-    return writeJson(res, 201, await bindPod(store, r.namespace!, name, (await readBody(req)) as KubeObject, dryRun));
+    const binding = await readBody(req, { ...r.def, kind: "Binding" }, r.known ?? []);
+    return writeJson(res, 201, await bindPod(store, r.namespace!, name, binding, dryRun));
   }
   if (sub === "scale") {
     const scaleOf = r.def.scaleAdapter?.toScale ?? ((obj: KubeObject) => toScale(r.def, obj));
@@ -340,7 +448,7 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
     const fv = fieldValidator(url.searchParams, res);
     const target = r.fields?.(sub);
     const scale =
-      verb === "update" ? await readObject(req, fv, target) : (await patched(req, current, fv, target)).next;
+      verb === "update" ? await readObject(req, r, fv, target, name) : (await patched(req, current, fv, target)).next;
     const merge = (r.def.scaleAdapter?.merge ?? scaleMerge)(scale);
     const meta = (scale.metadata ?? {}) as { name?: string; resourceVersion?: string };
     const updated = await store.write(
@@ -389,7 +497,7 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
   const target = r.fields?.(sub);
   const body =
     verb === "update"
-      ? await readObject(req, fv, target)
+      ? await readObject(req, r, fv, target, name)
       : (await patched(req, await store.get(r.namespace, name), fv, target)).next;
   const track = updateTracker(r.def, sub, url.searchParams, req.headers["user-agent"]);
   // kube's namespace finalize strategy validates metadata and the finalizer names.
@@ -439,7 +547,7 @@ async function serveResource(
     case "POST": {
       if (r.name !== undefined) throw methodNotSupported(store.qualified, "create");
       checkWriteOptions(q, "create");
-      const body = await readObject(req, fieldValidator(q, res), r.fields?.());
+      const body = await readObject(req, r, fieldValidator(q, res), r.fields?.());
       if (store.def.namespaced && r.namespace !== undefined) {
         await lifecycle.admitCreate(store, r.namespace, body?.metadata?.name ?? "");
       }
@@ -449,12 +557,13 @@ async function serveResource(
     case "PUT": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "update");
       checkWriteOptions(q, "update");
-      const body = await readObject(req, fieldValidator(q, res), r.fields?.());
+      const body = await readObject(req, r, fieldValidator(q, res), r.fields?.(), r.name);
       const track = updateTracker(store.def, undefined, q, req.headers["user-agent"]);
       return writeJson(res, 200, await store.update(r.namespace, r.name, body, dryRun, false, track));
     }
     case "PATCH": {
       if (r.name === undefined) throw methodNotSupported(store.qualified, "patch");
+      checkPatchType(req.headers["content-type"], store.def.patchTypes ?? BUILTIN_PATCH_TYPES);
       if (isApplyPatch(req.headers["content-type"])) {
         const ns = r.namespace;
         const applied = await serveApply({

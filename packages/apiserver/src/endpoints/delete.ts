@@ -56,7 +56,7 @@ export async function readDeleteOptions(req: Req, url: URL): Promise<DeleteOptio
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_BODY) throw requestEntityTooLarge("the server has received a request that is too large");
+    if (size > MAX_BODY) throw requestEntityTooLarge(`limit is ${MAX_BODY}`);
     chunks.push(c);
   }
   let options: DeleteOptions;

@@ -1,4 +1,4 @@
-import { badRequest, invalidPatch } from "@wharf/apimachinery";
+import { badRequest, invalidPatch, unsupportedMediaType } from "@wharf/apimachinery";
 
 // JSON merge patch (RFC 7386) and JSON patch (RFC 6902). Strategic merge
 // patch and server-side apply come with the built-in types' patch metadata.
@@ -96,4 +96,30 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
     }
   }
   return out;
+}
+
+/** The PATCH media types kube-apiserver accepts for built-in resources, in the order its 415 lists them. */
+export const BUILTIN_PATCH_TYPES: readonly string[] = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
+];
+
+/** Custom resources have no patch metadata: apiextensions-apiserver refuses strategic merge patches. */
+export const CUSTOM_RESOURCE_PATCH_TYPES: readonly string[] = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/apply-patch+yaml",
+];
+
+/**
+ * kube's PatchResource check, before anything else of a PATCH: the Content-Type
+ * (its parameters cut at the first `;`) must be one of `accepted`, else 415
+ * listing them.
+ */
+export function checkPatchType(contentType: string | undefined, accepted: readonly string[]): void {
+  const type = String(contentType ?? "");
+  const cut = type.indexOf(";");
+  if (!accepted.includes(cut > 0 ? type.slice(0, cut) : type)) throw unsupportedMediaType(accepted);
 }

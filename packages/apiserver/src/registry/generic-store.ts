@@ -777,6 +777,19 @@ export class GenericStore {
 
   private mapError(e: unknown, name: string): unknown {
     if (e instanceof StatusError) return e;
+    const etcd = (e as { details?: unknown } | undefined)?.details;
+    if (typeof etcd === "string" && etcd.startsWith("etcdserver: ")) {
+      // An error etcd answered that kube's storage does not interpret ("etcdserver: request is too large"):
+      // its text as a 500 without a reason (kube's ErrorToAPIStatus for errors that are not a Status).
+      return new StatusError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: etcd,
+        code: 500,
+      });
+    }
     if (!(e instanceof StorageError)) return internalError(e instanceof Error ? e : new Error(String(e)));
     switch (e.code) {
       case "KeyExists":

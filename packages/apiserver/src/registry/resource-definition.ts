@@ -78,6 +78,8 @@ export interface ResourceDefinition {
   requireResourceVersionOnUpdate?: boolean;
   /** The Table printer, when not the built-in one of the kind (custom resources' printer columns). */
   printer?: Printer;
+  /** The PATCH media types accepted (kube's 415 lists them); the built-in kinds' four unless given. */
+  patchTypes?: readonly string[];
   /** How the scale subresource reads and writes the object, when not spec.replicas (custom resources). */
   scaleAdapter?: {
     toScale(obj: KubeObject): KubeObject;

@@ -1,9 +1,9 @@
 import { badRequest, StatusError } from "@wharf/apimachinery";
-import { parse } from "yaml";
 import type { GenericStore, KubeObject, ManagedFieldsTracker, ObjectMeta } from "../../registry/generic-store.js";
 import type { ResourceDefinition } from "../../registry/resource-definition.js";
 import type { FieldsTarget, FieldValidator } from "../field-validation/field-validation.js";
 import { yamlDuplicateKeys } from "../field-validation/yaml-duplicates.js";
+import { YamlSyntaxError, yamlToJson } from "../request-body.js";
 import { applyConfiguration, recordUpdate, scopeFor } from "./field-manager.js";
 import { managerOrUserAgent, validatePatchOptions, validateWriteOptions } from "./manager-name.js";
 import { TypedValueError } from "./typed-value.js";
@@ -18,24 +18,14 @@ export const APPLY_PATCH = "application/apply-patch+yaml";
 export const isApplyPatch = (contentType: string | undefined): boolean =>
   String(contentType ?? "").startsWith(APPLY_PATCH);
 
-/** Go's JSON for a YAML timestamp, which sigs.k8s.io/yaml turns into a string. */
-function plain(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString().replace(/\.000Z$/, "Z");
-  if (Array.isArray(v)) return v.map(plain);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
-
 /** An apply body: YAML 1.1 (as sigs.k8s.io/yaml reads it), of which JSON is a part. */
 export function parseApplyBody(text: string): KubeObject {
   let v: unknown;
   try {
-    // Repeated keys are kube's to judge (fieldValidation); the last one wins, as in go-yaml.
-    v = parse(text, { version: "1.1", merge: true, prettyErrors: false, uniqueKeys: false });
+    v = yamlToJson(text);
   } catch (e) {
-    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    if (e instanceof YamlSyntaxError) throw badRequest(`error decoding YAML: ${e.message}`);
+    throw e;
   }
   if (v === null || v === undefined) return {};
   if (typeof v !== "object" || Array.isArray(v)) {
@@ -43,7 +33,7 @@ export function parseApplyBody(text: string): KubeObject {
       `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? "array" : typeof v === "string" ? "string" : typeof v === "number" ? "number" : "bool"} into Go value of type map[string]interface {}`,
     );
   }
-  return plain(v) as KubeObject;
+  return v as KubeObject;
 }
 
 /** The field manager of a non-apply write by this request. */

@@ -120,8 +120,11 @@ export class FieldValidator {
    * A create or update body (`text`, decoded as `value`): checked, and
    * returned without the unknown fields of built-in kinds. Strict errors
    * are kube's 400 `<Kind> in version "<v>" cannot be handled as a <Kind>`.
+   * A YAML body comes with its repeated keys (`yamlDuplicates`, go-yaml's
+   * lines): kube reports them first, then the unknown fields of the JSON it
+   * converted the body to (keys sorted, repeated keys already resolved).
    */
-  decodeObject(text: string, value: unknown, target: FieldsTarget | undefined): KubeObject {
+  decodeObject(text: string, value: unknown, target: FieldsTarget | undefined, yamlDuplicates?: string[]): KubeObject {
     if (!target || !isObject(value)) return value as KubeObject;
     const obj = value;
     const kind = typeof obj.kind === "string" && obj.kind !== "" ? obj.kind : target.kind;
@@ -134,14 +137,20 @@ export class FieldValidator {
       return obj;
     }
     const errs = new StrictErrors();
+    if (yamlDuplicates && yamlDuplicates.length > 0) {
+      // One strict error (Strict's message), split into its lines as warnings (kube's parseYAMLWarnings).
+      if (this.directive === "Strict") {
+        errs.add(`error converting YAML to JSON: yaml: unmarshal errors:\n  ${yamlDuplicates.join("\n  ")}`);
+      } else for (const line of yamlDuplicates) errs.add(line);
+    }
     let doc: JsonNode;
     try {
-      doc = parseJsonDocument(text);
+      doc = yamlDuplicates ? shapeOfValue(obj) : parseJsonDocument(text);
     } catch (e) {
       if (e instanceof TooDeepError) throw cannot(e.message);
       throw e;
     }
-    if (target.t === "custom") checkDuplicates(doc, errs);
+    if (target.t === "custom" && !yamlDuplicates) checkDuplicates(doc, errs);
     collectUnknownFields(doc, obj, target, errs);
     this.settle(errs.list, cannot);
     dropUnknownFields(obj, target);

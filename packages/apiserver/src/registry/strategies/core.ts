@@ -110,7 +110,8 @@ export const configMapStrategy: KindStrategy = {
       for (const m of isConfigMapKey(key)) errs.push(invalidField(FieldPath.of("binaryData").key(key), key, m));
       total += Buffer.from(str(binary[key]), "base64").length;
     }
-    if (total > MAX_CONFIGMAP_BYTES) errs.push(tooLongField("", MAX_CONFIGMAP_BYTES));
+    // kube reports the whole object as field.NewPath(""), which prints as "[]".
+    if (total > MAX_CONFIGMAP_BYTES) errs.push(tooLongField("[]", MAX_CONFIGMAP_BYTES));
     return errs;
   },
   validateUpdate: (obj, old) => immutableData(obj, old, ["data", "binaryData"]),
@@ -125,6 +126,14 @@ const secretRequiredKeys: Record<string, string[]> = {
 
 export const secretStrategy: KindStrategy = {
   default(obj) {
+    // stringData is write-only: decoding v1 into kube's internal Secret writes each of its values over data's
+    // (as the value's UTF-8 bytes), and the internal type has no stringData to keep.
+    if (isObj(obj.stringData) && Object.keys(obj.stringData).length > 0) {
+      const data: Record<string, unknown> = isObj(obj.data) ? { ...obj.data } : {};
+      for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(str(v), "utf8").toString("base64");
+      obj.data = data;
+    }
+    delete obj.stringData;
     setDefaultStr(obj, "type", "Opaque");
   },
   validate(obj) {
