@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { type ClientRequest, request } from "node:https";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type ProcessServer, startBrain, tempDir } from "@wharf/testing";
@@ -112,7 +113,7 @@ describe("in-flight request limits", { timeout: 60_000 }, () => {
     const watch = userRequest(api!.url, "GET", `${CMS}?watch=true`);
     // The watch's first event proves it is being served.
     await new Promise<void>((resolve, reject) => {
-      watch.req.on("response", (res) => res.once("data", () => resolve()));
+      watch.req.on("response", (res: IncomingMessage) => res.once("data", () => resolve()));
       watch.req.on("error", reject);
     });
     for (let i = 0; i < 3; i++) {
