@@ -11,7 +11,7 @@ import { apiHandler } from "./endpoints/api-handler.js";
 import { InflightLimit } from "./endpoints/inflight-limit.js";
 import { withOpenApi } from "./endpoints/openapi.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
-import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
+import { GenericStore, type KubeObject, type StoreWatchConfig } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { preferredNamespacedContent } from "./registry/namespaced-content.js";
 import { customresourcedefinitions } from "./registry/resources/apiextensions.js";
@@ -19,6 +19,7 @@ import { services } from "./registry/resources/core.js";
 import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
 import { serviceNetwork } from "./registry/service-allocation/service-network.js";
 import { ServiceStore } from "./registry/service-allocation/service-store.js";
+import { SYSTEM_PRIORITY_CLASSES } from "./registry/strategies/cluster.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
 import type { WatchCacheLog } from "./storage/watch-cache.js";
@@ -108,14 +109,26 @@ async function servingCertificate(o: ApiServerOptions): Promise<{ cert: Buffer; 
   return { cert: await readFile(certFile), key: await readFile(keyFile) };
 }
 
-/** Creates the namespaces kube-apiserver creates at start, if missing. */
-async function bootstrap(ns: GenericStore): Promise<void> {
-  for (const name of SYSTEM_NAMESPACES) {
+/** Creates what kube-apiserver creates at start, if missing: the system namespaces and PriorityClasses. */
+async function bootstrap(ns: GenericStore, priorityClasses: GenericStore | undefined): Promise<void> {
+  const ensure = async (store: GenericStore, obj: KubeObject) => {
     try {
-      await ns.create(undefined, { metadata: { name } });
+      await store.create(undefined, obj);
     } catch (e) {
+      // Another apiserver on the same etcd may have made it first.
       if ((e as { status?: { reason?: string } }).status?.reason !== "AlreadyExists") throw e;
     }
+  };
+  for (const name of SYSTEM_NAMESPACES) await ensure(ns, { metadata: { name } });
+  if (!priorityClasses) return;
+  for (const [name, { value, description }] of Object.entries(SYSTEM_PRIORITY_CLASSES)) {
+    await ensure(priorityClasses, {
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name },
+      value,
+      description,
+    });
   }
 }
 
@@ -142,7 +155,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
           : new GenericStore(d, storage, prefix, config);
     });
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
-  await bootstrap(namespaceStore);
+  await bootstrap(
+    namespaceStore,
+    stores.find((s) => s.def.group === "scheduling.k8s.io" && s.def.resource === "priorityclasses"),
+  );
   // Custom resources: served by every apiserver on this etcd as soon as their CRD is stored.
   const crds = new CrdRegistry(stores.find((s) => s.def === customresourcedefinitions)!, storage, prefix, o.log);
   await crds.start();

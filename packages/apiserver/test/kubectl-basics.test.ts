@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, SchedulingV1Api, Watch } from "@kubernetes/client-node";
 import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { startAdminServer } from "./support/local-server.js";
@@ -49,6 +49,29 @@ for (const backend of ["etcd", "brain"] as const) {
       const names = list.items.map((n) => n.metadata?.name).sort();
       assert.deepEqual(names, ["default", "kube-node-lease", "kube-public", "kube-system"]);
       assert.equal(list.items[0]?.status?.phase, "Active");
+      // kube-apiserver's two system PriorityClasses, as its bootstrap creates them.
+      const classes = await kc.makeApiClient(SchedulingV1Api).listPriorityClass();
+      assert.deepEqual(
+        classes.items
+          .map((c) => [c.metadata?.name, c.value, c.globalDefault ?? false, c.preemptionPolicy, c.description])
+          .sort(),
+        [
+          [
+            "system-cluster-critical",
+            2000000000,
+            false,
+            "PreemptLowerPriority",
+            "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+          ],
+          [
+            "system-node-critical",
+            2000001000,
+            false,
+            "PreemptLowerPriority",
+            "Used for system critical pods that must not be moved from their current node.",
+          ],
+        ],
+      );
       if (!KUBECTL) {
         requireProgram(t, "/usr/bin/kubectl", "kubernetes-client");
         return;

@@ -54,9 +54,17 @@ export const leaseStrategy: KindStrategy = {
 // ---------------------------------------------------------------- PriorityClass
 
 const HIGHEST_USER_PRIORITY = 1000000000;
-const systemPriorityClasses: Record<string, number> = {
-  "system-node-critical": 2000001000,
-  "system-cluster-critical": 2000000000,
+/** kube's two system PriorityClasses: created at start, and the only names with the `system-` prefix. */
+export const SYSTEM_PRIORITY_CLASSES: Record<string, { value: number; description: string }> = {
+  "system-node-critical": {
+    value: 2000001000,
+    description: "Used for system critical pods that must not be moved from their current node.",
+  },
+  "system-cluster-critical": {
+    value: 2000000000,
+    description:
+      "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+  },
 };
 
 export const priorityClassStrategy: KindStrategy = {
@@ -69,7 +77,7 @@ export const priorityClassStrategy: KindStrategy = {
     const name = obj.metadata?.name ?? "";
     const value = num(obj.value) ?? 0;
     if (name.startsWith("system-")) {
-      const known = systemPriorityClasses[name];
+      const known = SYSTEM_PRIORITY_CLASSES[name]?.value;
       let err: string | undefined;
       if (known === undefined) err = `${name} is not a known system priority class`;
       else if (known !== value) err = `value of ${name} PriorityClass must be ${known}`;

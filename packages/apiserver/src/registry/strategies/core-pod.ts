@@ -13,17 +13,12 @@ import {
   requiredField,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
+import { SYSTEM_PRIORITY_CLASSES } from "./cluster.js";
 import { defaultPodSpec, validatePodSpec, validatePodSpecificAnnotations, validateTolerations } from "./pod-spec.js";
 import { child, num, type Obj, objs, same, setDefault, str, strMap, sub } from "./util.js";
 
 const MAX_INT32 = 2147483647;
 const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
-
-/** Priorities of kube's two built-in classes (the Priority admission plugin resolves them). */
-export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
-  "system-node-critical": 2000001000,
-  "system-cluster-critical": 2000000000,
-};
 
 /** SetDefaults_Pod: requests default to limits, container by container. */
 function defaultRequestsFromLimits(c: Obj): void {
@@ -90,7 +85,8 @@ function defaultPod(obj: KubeObject): void {
   defaultPodSpec(spec);
   // Priority admission.
   if (spec.priority === undefined || spec.priority === null) {
-    spec.priority = SYSTEM_PRIORITY_CLASSES[str(spec.priorityClassName)] ?? 0;
+    // The Priority admission plugin resolves kube's two system classes.
+    spec.priority = SYSTEM_PRIORITY_CLASSES[str(spec.priorityClassName)]?.value ?? 0;
   }
   setDefault(spec, "preemptionPolicy", "PreemptLowerPriority");
   // DefaultTolerationSeconds admission.
