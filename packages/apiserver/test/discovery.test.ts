@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
+import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
 import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
@@ -97,31 +98,6 @@ function parseTable(out: string): string[] {
     .map((l) => starts.map((s, i) => l.slice(s, starts[i + 1] ?? undefined).trim()).join("|"))
     .sort();
 }
-
-const KUBE_128_API_VERSIONS = [
-  "admissionregistration.k8s.io/v1",
-  "apiextensions.k8s.io/v1",
-  "apiregistration.k8s.io/v1",
-  "apps/v1",
-  "authentication.k8s.io/v1",
-  "authorization.k8s.io/v1",
-  "autoscaling/v1",
-  "autoscaling/v2",
-  "batch/v1",
-  "certificates.k8s.io/v1",
-  "coordination.k8s.io/v1",
-  "discovery.k8s.io/v1",
-  "events.k8s.io/v1",
-  "flowcontrol.apiserver.k8s.io/v1beta2",
-  "flowcontrol.apiserver.k8s.io/v1beta3",
-  "networking.k8s.io/v1",
-  "node.k8s.io/v1",
-  "policy/v1",
-  "rbac.authorization.k8s.io/v1",
-  "scheduling.k8s.io/v1",
-  "storage.k8s.io/v1",
-  "v1",
-];
 
 /** kube-apiserver 1.28's /apis order (the aggregator's group priorities). */
 const KUBE_128_GROUP_ORDER = [

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
+import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
 import { adminRequest, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
@@ -16,32 +17,6 @@ const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bi
 // API server on Debian's etcd and on brain, each command's output asserted as
 // kubectl prints it against kube-apiserver 1.28 (tables with their headers,
 // the verbs kubectl reports, jsonpath values, diff's exit codes, errors).
-
-/** The API groups/versions kube-apiserver 1.28 serves by default, as `kubectl api-versions` lists them. */
-const API_VERSIONS_1_28 = [
-  "admissionregistration.k8s.io/v1",
-  "apiextensions.k8s.io/v1",
-  "apiregistration.k8s.io/v1",
-  "apps/v1",
-  "authentication.k8s.io/v1",
-  "authorization.k8s.io/v1",
-  "autoscaling/v1",
-  "autoscaling/v2",
-  "batch/v1",
-  "certificates.k8s.io/v1",
-  "coordination.k8s.io/v1",
-  "discovery.k8s.io/v1",
-  "events.k8s.io/v1",
-  "flowcontrol.apiserver.k8s.io/v1beta2",
-  "flowcontrol.apiserver.k8s.io/v1beta3",
-  "networking.k8s.io/v1",
-  "node.k8s.io/v1",
-  "policy/v1",
-  "rbac.authorization.k8s.io/v1",
-  "scheduling.k8s.io/v1",
-  "storage.k8s.io/v1",
-  "v1",
-];
 
 /** The manifest set (Deployment, Service, ConfigMap, Secret) in namespace `ns`, as one YAML stream. */
 const appManifests = (ns: string, replicas = 2) => `apiVersion: apps/v1
@@ -218,7 +193,7 @@ for (const backend of ["etcd", "brain"] as const) {
 
     it("api-versions, api-resources and explain deployment.spec.strategy", async (t) => {
       if (!ready(t)) return;
-      assert.deepEqual((await kubectl("api-versions")).split("\n"), API_VERSIONS_1_28);
+      assert.deepEqual((await kubectl("api-versions")).split("\n"), KUBE_128_API_VERSIONS);
       const resources = table(await kubectl("api-resources"));
       assert.deepEqual(resources[0], ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]);
       const row = (name: string) => resources.find((r) => r[0] === name);

@@ -8,7 +8,6 @@ import {
   notFound,
   parseFieldSelector,
   parseLabelSelector,
-  requestEntityTooLarge,
   StatusError,
   unauthorized,
   unsupportedMediaType,
@@ -25,6 +24,7 @@ import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from
 import { type FieldsTarget, FieldValidator, fieldsTargetOf } from "./field-validation/field-validation.js";
 import { goJson, goValue } from "./field-validation/go-print.js";
 import { goJsonSyntaxError } from "./go-json-syntax.js";
+import { readBodyBytes, writeJson } from "./http-io.js";
 import { type InflightLimit, writeTooManyRequests } from "./inflight-limit.js";
 import { applyStrategicMergePatch } from "./openapi.js";
 import { applyJsonPatch, applyMergePatch, BUILTIN_PATCH_TYPES, checkPatchType } from "./patch.js";
@@ -36,8 +36,6 @@ import { Warnings } from "./warnings.js";
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
 
-/** kube-apiserver refuses request bodies over 3 MiB with 413. */
-const MAX_BODY = 3 * 1024 * 1024;
 /** A watch whose client leaves more than this unread (beyond its initial events) is closed; the client re-watches. */
 export const DEFAULT_MAX_WATCH_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -73,12 +71,6 @@ export interface CustomResourceRoutes {
   crdOf?(def: ResourceDefinition): Crd | undefined;
   /** Changes whenever the above do. */
   readonly generation: number;
-}
-
-export function writeJson(res: Res, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 export function writeStatusError(res: Res, e: unknown): void {
@@ -150,15 +142,9 @@ function jsonPatchShapeError(patch: unknown): string | undefined {
 /** The request body as text, within kube's size limit; 415 for protobuf (not served). */
 async function readBodyText(req: Req): Promise<string> {
   const type = String(req.headers["content-type"] ?? "application/json");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) throw requestEntityTooLarge(`limit is ${MAX_BODY}`);
-    chunks.push(c);
-  }
+  const body = await readBodyBytes(req);
   if (type.includes("protobuf")) throw unsupportedMediaType();
-  return Buffer.concat(chunks).toString("utf8");
+  return body.toString("utf8");
 }
 
 interface Route {

@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import {
-  parseFieldSelector,
-  parseLabelSelector,
-  requestEntityTooLarge,
-  StatusError,
-  unsupportedMediaType,
-} from "@wharf/apimachinery";
+import { parseFieldSelector, parseLabelSelector, StatusError, unsupportedMediaType } from "@wharf/apimachinery";
 import {
   checkDeleteOptions,
   type DeleteOptions,
@@ -16,6 +10,7 @@ import {
 import { deleteCollection } from "../registry/deletion.js";
 import type { GenericStore, KubeObject, ListQuery } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
+import { readBodyBytes, writeJson } from "./http-io.js";
 
 // kube-apiserver 1.28's DELETE handlers (endpoints/handlers/delete.go): one
 // object, or a collection with list options; DeleteOptions from the body,
@@ -23,15 +18,6 @@ import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
-
-/** kube-apiserver refuses request bodies over 3 MiB. */
-const MAX_BODY = 3 * 1024 * 1024;
-
-function writeJson(res: Res, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /**
  * 405 as kube's router answers a method it has no route for (a verb the
@@ -52,17 +38,11 @@ export function methodNotAllowed(): StatusError {
 
 /** The request's DeleteOptions: its body when it has one (the query is then ignored), else its query. */
 export async function readDeleteOptions(req: Req, url: URL): Promise<DeleteOptions> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) throw requestEntityTooLarge(`limit is ${MAX_BODY}`);
-    chunks.push(c);
-  }
+  const body = await readBodyBytes(req);
   let options: DeleteOptions;
-  if (size > 0) {
+  if (body.length > 0) {
     if (String(req.headers["content-type"] ?? "").includes("protobuf")) throw unsupportedMediaType();
-    options = deleteOptionsFromBody(Buffer.concat(chunks).toString("utf8"));
+    options = deleteOptionsFromBody(body.toString("utf8"));
   } else options = deleteOptionsFromQuery(url.searchParams);
   checkDeleteOptions(options);
   return options;
