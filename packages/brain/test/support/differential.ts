@@ -227,6 +227,9 @@ export function etcdctl(endpoint: string, args: string[], stdin?: string): Promi
         resolve({ text });
       }
     });
+    // etcdctl may exit without reading its input (most commands take none): its exit code and output
+    // decide the answer, not a broken pipe.
+    child.stdin.on("error", () => {});
     child.stdin.end(stdin ?? "");
   });
 }
