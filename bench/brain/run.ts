@@ -87,6 +87,9 @@ async function measure(binary: string, server: Server, w: Workload): Promise<Mea
   const mem = sampleMemory(server.proc.pid);
   const load = await loadgen(binary, server, w.prefix, w.args);
   const peak = mem.stop();
+  const x = load.extra as { eventsDelivered?: number; eventResponses?: number } | undefined;
+  // How much the server batched revisions for watchers behind: fewer responses cost the client less.
+  if (x?.eventResponses) progress(`${server.name}: ${x.eventsDelivered} events in ${x.eventResponses} responses`);
   return {
     server: server.name,
     load,

@@ -446,9 +446,9 @@ func watch(o options, clis []*clientv3.Client) result {
 	wctx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	type stats struct {
-		events, disorder, gaps int
-		canceled               string
-		lat                    []time.Duration
+		events, disorder, gaps, responses int
+		canceled                          string
+		lat                               []time.Duration
 	}
 	st := make([]stats, o.watchers)
 	var wg sync.WaitGroup
@@ -474,6 +474,9 @@ func watch(o options, clis []*clientv3.Client) result {
 					s.canceled = fmt.Sprintf("canceled=%v err=%v", resp.Canceled, resp.Err())
 				}
 				now := time.Now()
+				if len(resp.Events) > 0 {
+					s.responses++
+				}
 				for _, ev := range resp.Events {
 					if ev.Kv.ModRevision <= last {
 						s.disorder++
@@ -541,13 +544,14 @@ func watch(o options, clis []*clientv3.Client) result {
 	}
 	elapsed := time.Since(start).Seconds()
 	lat := make([][]time.Duration, o.watchers)
-	complete, disorder, events, gaps, canceled := 0, 0, 0, 0, 0
+	complete, disorder, events, gaps, canceled, responses := 0, 0, 0, 0, 0, 0
 	cancelReason := ""
 	for w := range st {
 		lat[w] = st[w].lat
 		events += st[w].events
 		disorder += st[w].disorder
 		gaps += st[w].gaps
+		responses += st[w].responses
 		if st[w].canceled != "" {
 			canceled++
 			cancelReason = st[w].canceled
@@ -562,17 +566,19 @@ func watch(o options, clis []*clientv3.Client) result {
 	r.Errors = writeErrors + int64(disorder) + int64(gaps) + int64(o.watchers-complete)
 	r.ClientCPUSeconds = cpuSeconds() - cpu0
 	r.Extra = map[string]interface{}{
-		"watchers":          o.watchers,
-		"writes":            o.total,
-		"eventsDelivered":   events,
-		"eventsExpected":    o.total * o.watchers,
-		"watchersComplete":  complete,
-		"outOfOrder":        disorder,
-		"missedRevisions":   gaps,
-		"watchersCanceled":  canceled,
-		"cancelReason":      cancelReason,
-		"writeErrors":       writeErrors,
-		"eventsPerSecond":   float64(events) / elapsed,
+		"watchers":         o.watchers,
+		"writes":           o.total,
+		"eventsDelivered":  events,
+		"eventsExpected":   o.total * o.watchers,
+		"watchersComplete": complete,
+		"outOfOrder":       disorder,
+		"missedRevisions":  gaps,
+		"watchersCanceled": canceled,
+		"cancelReason":     cancelReason,
+		"writeErrors":      writeErrors,
+		"eventsPerSecond":  float64(events) / elapsed,
+		// Fewer responses than events: the server batched revisions for watchers that fell behind.
+		"eventResponses":    responses,
 		"targetWriteRate":   o.rate,
 		"achievedWriteRate": float64(o.total) / writeSeconds,
 	}

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import { WatchRequest, type WatchResponse } from "@wharf/etcd-api";
 import { tempDir } from "@wharf/testing";
 import { Brain, defaultConfig } from "../src/index.js";
+import type { PacedStream, Pacer } from "../src/watch/delivery-pacer.js";
 import { WatchHub } from "../src/watch/watch-hub.js";
 import { WatchStream } from "../src/watch/watch-stream.js";
 
@@ -39,13 +40,30 @@ function sink(room: number) {
   };
 }
 
-function stream(s: ReturnType<typeof sink>): WatchStream {
+function stream(s: ReturnType<typeof sink>, pacer?: Pacer): WatchStream {
   return new WatchStream(hub, s, {
     header: (rev) => ({ clusterId: 1n, memberId: 1n, revision: BigInt(rev), raftTerm: 1n }),
     maxRequestBytes: 1 << 20,
     progressNotifyIntervalMs: 60_000,
     maxQueuedBytes: 1 << 20,
+    pacer,
   });
+}
+
+/** A pacer ticked by the test, so what waits for a tick is decided by the test, not by time. */
+class ManualPacer implements Pacer {
+  held = new Set<PacedStream>();
+  hold(s: PacedStream): void {
+    this.held.add(s);
+  }
+  forget(s: PacedStream): void {
+    this.held.delete(s);
+  }
+  tick(): void {
+    const streams = [...this.held];
+    this.held.clear();
+    for (const s of streams) if (s.releasePace()) this.hold(s);
+  }
 }
 
 const put = (key: string, value = "v") =>
@@ -104,4 +122,32 @@ test("events never join a response queued before a progress notification", async
   );
   assert.deepEqual(shape, ["created", `${first}`, `${second}`, `progress@${second}`, `${third},${fourth}`]);
   ws.close();
+});
+
+test("a paced stream sends an idle watcher's event at once and a busy one's revisions in one response per tick", async () => {
+  const s = sink(100);
+  const pacer = new ManualPacer();
+  const ws = stream(s, pacer);
+  ws.handle(watch("/p/", "/p0"));
+  ws.handle(watch("/p/", "/p0"));
+  const events = () =>
+    s.got
+      .filter((m) => m.events.length > 0)
+      .map((m) => `${m.watchId}:${m.events.map((e) => Number(e.kv!.modRevision)).join(",")}`);
+  const r1 = Number((await put("/p/1")).header!.revision);
+  assert.deepEqual(events(), [`0:${r1}`, `1:${r1}`], "the first revision goes out without waiting for a tick");
+  assert.equal(pacer.held.size, 1, "then the stream is held");
+  const revs: number[] = [];
+  for (let i = 0; i < 4; i++) revs.push(Number((await put(`/p/x${i}`)).header!.revision));
+  assert.equal(events().length, 2, "later revisions wait for the tick");
+  pacer.tick();
+  const batch = revs.join(",");
+  assert.deepEqual(events().slice(2), [`0:${batch}`, `1:${batch}`], "one response per watcher with every revision");
+  assert.equal(pacer.held.size, 1, "a stream that sent at the tick stays held");
+  pacer.tick();
+  assert.equal(pacer.held.size, 0, "a tick with nothing waiting lets the stream go");
+  const r6 = Number((await put("/p/6")).header!.revision);
+  assert.deepEqual(events().slice(4), [`0:${r6}`, `1:${r6}`], "an idle stream's next revision goes out at once");
+  ws.close();
+  assert.equal(pacer.held.size, 0, "a closed stream leaves the pacer");
 });

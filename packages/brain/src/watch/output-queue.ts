@@ -14,6 +14,8 @@ export class OutputQueue<T> {
   private head = 0;
   private bytes = 0;
   private full = false;
+  /** Held by the owner (pacing): messages wait as if the transport were full, and may still grow. */
+  private held = false;
   private overflowed = false;
   /** Messages pushed, and messages handed to the transport, since the start: a message's number tells if it waits. */
   private pushed = 0;
@@ -37,7 +39,7 @@ export class OutputQueue<T> {
   /** Queues a message; returns its number (see waits). */
   push(msg: T, size: number): number {
     const n = ++this.pushed;
-    if (!this.full) {
+    if (!this.full && !this.held) {
       this.written++;
       if (!this.sink.write(msg)) this.full = true;
       return n;
@@ -66,9 +68,29 @@ export class OutputQueue<T> {
     }
   }
 
-  /** The transport has room again: write what waits until it is full again. */
+  /** Messages wait from now on until release(), even while the transport has room. */
+  hold(): void {
+    this.held = true;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** Ends a hold: what waits is written while the transport has room. Returns how many messages were written. */
+  release(): number {
+    this.held = false;
+    return this.full ? 0 : this.writeWaiting();
+  }
+
+  /** The transport has room again: write what waits until it is full again (unless held). */
   drained(): void {
     this.full = false;
+    if (!this.held) this.writeWaiting();
+  }
+
+  private writeWaiting(): number {
+    const before = this.written;
     while (this.head < this.waiting.length) {
       const [msg, size] = this.waiting[this.head]!;
       this.waiting[this.head++] = undefined as unknown as [T, number];
@@ -84,6 +106,7 @@ export class OutputQueue<T> {
       this.head = 0;
       this.overflowed = false;
     }
+    return this.written - before;
   }
 
   clear(): void {

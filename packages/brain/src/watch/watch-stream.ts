@@ -1,6 +1,7 @@
 import type { Event, ResponseHeader, WatchCreateRequest, WatchRequest, WatchResponse } from "@wharf/etcd-api";
 import { WatchCreateRequest_FilterType } from "@wharf/etcd-api";
 import type { StoredKv } from "../mvcc/stored-kv.js";
+import type { PacedStream, Pacer } from "./delivery-pacer.js";
 import { fragmentResponse } from "./fragment.js";
 import { KeyRange } from "./key-range.js";
 import { OutputQueue, type ResponseSink } from "./output-queue.js";
@@ -16,6 +17,8 @@ export interface WatchStreamOptions {
   progressNotifyIntervalMs: number;
   /** Most bytes buffered for a client that is not reading before its watches are canceled. */
   maxQueuedBytes: number;
+  /** Holds the stream's event responses between ticks once it is busy (absent: every response goes at once). */
+  pacer?: Pacer;
 }
 
 // etcd's texts, which clients match on.
@@ -29,7 +32,7 @@ export const SLOW_CONSUMER_REASON = "etcdserver: watch canceled: slow consumer (
  * and progress requests, response building (prev_kv, fragments) and bounded
  * output. Transport-agnostic: responses go to a ResponseSink.
  */
-export class WatchStream implements WatchTarget {
+export class WatchStream implements WatchTarget, PacedStream {
   private readonly watchers = new Map<number, Watcher>();
   private nextId = 0;
   private readonly out: OutputQueue<WatchResponse>;
@@ -50,7 +53,8 @@ export class WatchStream implements WatchTarget {
   }
 
   get congested(): boolean {
-    return this.out.congested;
+    // Held responses count too: catch-up stops adding to a held stream well before synced watchers would demote.
+    return this.out.congested || this.out.queuedBytes > HELD_CATCH_UP_BYTES;
   }
 
   get size(): number {
@@ -67,7 +71,7 @@ export class WatchStream implements WatchTarget {
   /** The transport has room again. */
   drained(): void {
     this.out.drained();
-    if (!this.out.congested) this.hub.kick();
+    if (!this.congested) this.hub.kick();
   }
 
   /** The client went away: every watcher of the stream goes with it. */
@@ -77,6 +81,7 @@ export class WatchStream implements WatchTarget {
     for (const w of this.watchers.values()) this.hub.remove(w);
     this.watchers.clear();
     this.out.clear();
+    this.o.pacer?.forget(this);
     if (this.progressTimer) clearInterval(this.progressTimer);
   }
 
@@ -187,10 +192,41 @@ export class WatchStream implements WatchTarget {
         w.queuedAt = at;
         w.queuedBytes = size;
         w.queuedOwnsEvents = false;
-      } else w.queued = undefined;
+      } else {
+        w.queued = undefined;
+        this.pace();
+      }
       return;
     }
     for (const p of fragmentResponse(wr, this.o.maxRequestBytes)) this.out.push(p, estimateSize(p));
+  }
+
+  /**
+   * Events just went out: later revisions wait for the pacer's tick (and join the watchers' waiting responses).
+   * The hold starts after the current fanout, so every watcher of the stream gets this revision at once.
+   */
+  private pace(): void {
+    if (this.o.pacer === undefined || this.pacePending || this.out.isHeld) return;
+    this.pacePending = true;
+    queueMicrotask(this.startHold);
+  }
+
+  private pacePending = false;
+  private readonly startHold = () => {
+    this.pacePending = false;
+    if (this.closed || this.out.isHeld) return;
+    this.out.hold();
+    this.o.pacer!.hold(this);
+  };
+
+  releasePace(): boolean {
+    if (this.closed) return false;
+    const wrote = this.out.release();
+    // Watchers reading history wait while the stream is congested (held counts): they may go on now.
+    if (!this.congested) this.hub.kick();
+    if (wrote === 0) return false;
+    this.out.hold();
+    return true;
   }
 
   compacted(w: Watcher, compactRev: number): void {
@@ -299,6 +335,8 @@ const RESPONSE_OVERHEAD = 64;
  * bounds what cannot be re-read: created, canceled and progress responses).
  */
 const SYNCED_QUEUE_BYTES = 8 * 1024 * 1024;
+/** Bytes waiting in a held stream beyond which catch-up deliveries to it wait for the pacer's tick. */
+const HELD_CATCH_UP_BYTES = 4 * 1024 * 1024;
 /** The most bytes of events one waiting response gathers before the next revision starts another. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 
