@@ -52,6 +52,9 @@ function stream(s: ReturnType<typeof sink>, pacer?: Pacer): WatchStream {
 
 /** A pacer ticked by the test, so what waits for a tick is decided by the test, not by time. */
 class ManualPacer implements Pacer {
+  /** One period for the whole test: only `burst` decides when a stream is held. */
+  readonly intervalMs = 1e15;
+  constructor(readonly burst: number) {}
   held = new Set<PacedStream>();
   hold(s: PacedStream): void {
     this.held.add(s);
@@ -126,7 +129,7 @@ test("events never join a response queued before a progress notification", async
 
 test("a paced stream sends an idle watcher's event at once and a busy one's revisions in one response per tick", async () => {
   const s = sink(100);
-  const pacer = new ManualPacer();
+  const pacer = new ManualPacer(1);
   const ws = stream(s, pacer);
   ws.handle(watch("/p/", "/p0"));
   ws.handle(watch("/p/", "/p0"));
@@ -150,4 +153,28 @@ test("a paced stream sends an idle watcher's event at once and a busy one's revi
   assert.deepEqual(events().slice(4), [`0:${r6}`, `1:${r6}`], "an idle stream's next revision goes out at once");
   ws.close();
   assert.equal(pacer.held.size, 0, "a closed stream leaves the pacer");
+});
+
+test("a paced stream below its burst sends every revision at once", async () => {
+  const s = sink(100);
+  const pacer = new ManualPacer(5);
+  const ws = stream(s, pacer);
+  ws.handle(watch("/q/", "/q0"));
+  ws.handle(watch("/q/", "/q0"));
+  const revs: number[] = [];
+  for (let i = 0; i < 3; i++) revs.push(Number((await put(`/q/${i}`)).header!.revision));
+  const events = s.got.filter((m) => m.events.length > 0).map((m) => m.events.map((e) => Number(e.kv!.modRevision)));
+  // Two responses per revision: the fifth (third revision, first watcher) reaches the burst; the hold starts after
+  // that revision's fanout, so the third revision still reaches both watchers at once.
+  assert.deepEqual(
+    events,
+    revs.flatMap((r) => [[r], [r]]),
+    "three revisions to two watchers, each revision in its own response",
+  );
+  assert.equal(pacer.held.size, 1, "the stream is held once it reached its burst");
+  const r4 = Number((await put("/q/4")).header!.revision);
+  assert.equal(s.got.filter((m) => m.events.length > 0).length, 6, `revision ${r4} waits for the tick`);
+  pacer.tick();
+  assert.equal(s.got.filter((m) => m.events.length > 0).length, 8, "the tick sends it to both watchers");
+  ws.close();
 });

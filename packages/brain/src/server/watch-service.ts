@@ -14,13 +14,15 @@ const RING_REVISIONS = envInt("WHARF_WATCH_RING_REVISIONS", 10_000);
 /** Bytes buffered for a client that stopped reading; override with WHARF_WATCH_MAX_QUEUED_BYTES. */
 const MAX_QUEUED_BYTES = envInt("WHARF_WATCH_MAX_QUEUED_BYTES", 64 * 1024 * 1024);
 /** How long a busy stream's event responses gather before they go out (0: never held); WHARF_WATCH_PACE_MS. */
-const PACE_MS = envInt("WHARF_WATCH_PACE_MS", 5);
+const PACE_MS = envInt("WHARF_WATCH_PACE_MS", 50);
+/** Event responses a stream sends in one pace period before it is held (WHARF_WATCH_PACE_BURST). */
+const PACE_BURST = envInt("WHARF_WATCH_PACE_BURST", 64);
 
 /** etcd's Watch service: a thin adapter from a grpc-js bidi stream to a WatchStream on the shared hub. */
 export function watchService(brain: Brain): WatchServer {
   const hub = new WatchHub(brain.store, { ringRevisions: RING_REVISIONS });
   brain.watchHub = hub;
-  const pacer = PACE_MS > 0 ? new DeliveryPacer(PACE_MS) : undefined;
+  const pacer = PACE_MS > 0 ? new DeliveryPacer(PACE_MS, PACE_BURST) : undefined;
   // Every response at one revision shares one header object, so the serializer encodes it once.
   let header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n } }).header!;
   const headerAt = (rev: number) => {

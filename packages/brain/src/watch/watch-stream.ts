@@ -206,11 +206,22 @@ export class WatchStream implements WatchTarget, PacedStream {
    * The hold starts after the current fanout, so every watcher of the stream gets this revision at once.
    */
   private pace(): void {
-    if (this.o.pacer === undefined || this.pacePending || this.out.isHeld) return;
+    const pacer = this.o.pacer;
+    if (pacer === undefined || this.pacePending || this.out.isHeld) return;
+    // Only a busy stream is held: one that sends few responses gets every revision at once, as from etcd.
+    const period = Math.floor(performance.now() / pacer.intervalMs);
+    if (period !== this.pacePeriod) {
+      this.pacePeriod = period;
+      this.paceCount = 0;
+    }
+    if (++this.paceCount < pacer.burst) return;
     this.pacePending = true;
     queueMicrotask(this.startHold);
   }
 
+  /** The pacer period this stream counts its event responses in, and how many it wrote in it. */
+  private pacePeriod = -1;
+  private paceCount = 0;
   private pacePending = false;
   private readonly startHold = () => {
     this.pacePending = false;
