@@ -1,5 +1,5 @@
 import { freePort } from "./ports.js";
-import { type ProcessServer, startProcessServer } from "./process-server.js";
+import { type ClientCertificate, type ProcessServer, startProcessServer } from "./process-server.js";
 import { ETCD_BIN } from "./services.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -12,6 +12,11 @@ export interface EtcdOptions {
   dataDir?: string;
   /** Reuse a client port (for restarts). */
   port?: number;
+  /**
+   * Serve clients over https (pass --cert-file/--key-file, and --trusted-ca-file/--client-cert-auth, in args);
+   * a client certificate for the health probe when etcd demands one.
+   */
+  tls?: boolean | ClientCertificate;
 }
 
 /** Starts Debian's etcd on free ports, by default in a fresh temp directory that stop() removes. */
@@ -20,20 +25,21 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<ProcessServe
   const dataDir = options.dataDir ?? dir!.path;
   const port = options.port ?? (await freePort());
   const peerUrl = options.peerUrl ?? `http://127.0.0.1:${await freePort()}`;
+  const scheme = options.tls ? "https" : "http";
   const server = await startProcessServer(
     ETCD_BIN,
     [
       "--name=default",
       `--data-dir=${dataDir}`,
-      `--listen-client-urls=http://127.0.0.1:${port}`,
-      `--advertise-client-urls=http://127.0.0.1:${port}`,
+      `--listen-client-urls=${scheme}://127.0.0.1:${port}`,
+      `--advertise-client-urls=${scheme}://127.0.0.1:${port}`,
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
       `--initial-cluster=default=${peerUrl}`,
       "--log-level=error",
       ...(options.args ?? []),
     ],
-    { port, dataDir },
+    { port, dataDir, tls: options.tls ?? false },
   );
   return dir ? withCleanup(server, dir.remove) : server;
 }

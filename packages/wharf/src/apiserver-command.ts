@@ -10,9 +10,22 @@ export function apiserverCommand(): Command {
       "Run Wharf's Kubernetes-compatible API server on any etcd v3 endpoint (brain or etcd).\n" +
         "Flags follow kube-apiserver's names.",
     )
-    .option("--etcd-servers <urls>", "comma-separated etcd v3 endpoints (brain or etcd)", list, [
-      "http://127.0.0.1:2379",
-    ])
+    .option(
+      "--etcd-servers <urls>",
+      "comma-separated etcd v3 endpoints (scheme://host:port; brain or etcd), all members of one cluster: " +
+        "requests are spread over them and move to another member when one fails; https:// endpoints use TLS",
+      list,
+      ["http://127.0.0.1:2379"],
+    )
+    .option(
+      "--etcd-cafile <file>",
+      "CA bundle (PEM) that https:// etcd servers' certificates must be signed by (default: the system's CAs)",
+    )
+    .option(
+      "--etcd-certfile <file>",
+      "client certificate (PEM) presented to https:// etcd servers, for etcd's --client-cert-auth",
+    )
+    .option("--etcd-keyfile <file>", "the private key (PEM) of --etcd-certfile")
     .option("--etcd-prefix <prefix>", "the prefix of every key this server keeps in etcd", "/registry")
     .option("--bind-address <ip>", "the address to serve HTTPS on", "127.0.0.1")
     .option("--secure-port <port>", "the port to serve HTTPS on", int("secure-port"), 6443)
@@ -87,6 +100,9 @@ export function apiserverCommand(): Command {
         startApiServer({
           etcdServers: o.etcdServers,
           etcdPrefix: o.etcdPrefix,
+          etcdCafile: o.etcdCafile,
+          etcdCertfile: o.etcdCertfile,
+          etcdKeyfile: o.etcdKeyfile,
           bindAddress: o.bindAddress,
           securePort: o.securePort,
           tlsCertFile: o.tlsCertFile,

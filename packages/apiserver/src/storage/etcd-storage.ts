@@ -10,14 +10,7 @@
 //   leases  LeaseGrant(ttl + reuse), one lease shared by up to 1000 objects (kube's leaseManager)
 // Values are JSON; resourceVersion is the key's mod_revision.
 
-import {
-  type ChannelOptions,
-  type ClientDuplexStream,
-  credentials,
-  Metadata,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { type ClientDuplexStream, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import {
   Compare,
   Compare_CompareResult,
@@ -25,8 +18,6 @@ import {
   type Event,
   Event_EventType,
   type KeyValue,
-  KVClient,
-  LeaseClient,
   LeaseGrantRequest,
   type LeaseGrantResponse,
   RangeRequest,
@@ -34,10 +25,10 @@ import {
   RequestOp,
   TxnRequest,
   type TxnResponse,
-  WatchClient,
   WatchRequest,
   type WatchResponse,
 } from "@wharf/etcd-api";
+import { EtcdEndpoints, type EtcdTlsFiles, isUnavailable } from "./etcd-endpoints.js";
 import {
   type ListOptions,
   type ListResult,
@@ -55,7 +46,18 @@ const MAX_ATTEMPTS = 100;
 export interface EtcdStorageOptions {
   /** Prepended to every key sent to etcd (default ""); keys handed back to callers never include it. */
   prefix?: string;
+  /** For https:// endpoints: kube's --etcd-cafile, --etcd-certfile and --etcd-keyfile. */
+  tls?: EtcdTlsFiles;
 }
+
+/** pino-compatible logging, as much as the storage uses. */
+export interface EtcdStorageLog {
+  warn(fields: object, msg: string): void;
+}
+
+/** A watch stream that failed is reopened on another endpoint this many times (paused between) before it is reported. */
+const WATCH_RESUME_ATTEMPTS_PER_ENDPOINT = 2;
+const WATCH_RESUME_PAUSE_MS = 100;
 
 export class EtcdStorage implements Storage {
   private readonly leases: LeaseManager;
@@ -63,39 +65,46 @@ export class EtcdStorage implements Storage {
   private closed = false;
 
   private constructor(
-    private readonly kv: InstanceType<typeof KVClient>,
-    private readonly watchClient: InstanceType<typeof WatchClient>,
-    private readonly leaseClient: InstanceType<typeof LeaseClient>,
+    private readonly endpoints: EtcdEndpoints,
     private readonly prefix: string,
   ) {
     this.leases = new LeaseManager((ttl) =>
-      unary<LeaseGrantResponse>((cb) =>
-        leaseClient.leaseGrant(LeaseGrantRequest.fromPartial({ TTL: BigInt(ttl) }), cb),
+      endpoints.unary<LeaseGrantResponse>("write", (e, cb) =>
+        e.lease.leaseGrant(LeaseGrantRequest.fromPartial({ TTL: BigInt(ttl) }), cb),
       ),
     );
   }
 
   /**
-   * Connects to plain-http endpoints ("host:port" or "http://host:port"). One
-   * grpc-js channel to the first endpoint carries all calls (kube-apiserver's
-   * client balances over all of them; failover is left for later).
+   * Connects to every endpoint ("host:port", "http://host:port" or
+   * "https://host:port"); calls are spread over them and fail over between
+   * them as kube-apiserver's etcd client does (see etcd-endpoints.ts).
    */
   static connect(endpoints: string[], options: EtcdStorageOptions = {}): EtcdStorage {
-    const first = endpoints[0];
-    if (!first) throw new Error("EtcdStorage.connect: no endpoints");
-    const target = normaliseEndpoint(first);
-    const creds = credentials.createInsecure();
-    const channelOptions: ChannelOptions = {
-      // kube-apiserver: MaxCallRecvMsgSize = MaxInt32, keepalive 30 s / 10 s.
-      "grpc.max_receive_message_length": 2 ** 31 - 1,
-      "grpc.keepalive_time_ms": 30_000,
-      "grpc.keepalive_timeout_ms": 10_000,
-    };
-    const kv = new KVClient(target, creds, channelOptions);
-    const channelOverride = kv.getChannel();
-    const watch = new WatchClient(target, creds, { ...channelOptions, channelOverride });
-    const lease = new LeaseClient(target, creds, { ...channelOptions, channelOverride });
-    return new EtcdStorage(kv, watch, lease, options.prefix ?? "");
+    if (endpoints.length === 0) throw new Error("EtcdStorage.connect: no endpoints");
+    return new EtcdStorage(new EtcdEndpoints(endpoints, options.tls), options.prefix ?? "");
+  }
+
+  /**
+   * Resolves once etcd answers a read, retrying (and logging why) until then:
+   * kube-apiserver likewise waits for its etcd connection before it serves.
+   * Rejects only when the storage is closed meanwhile.
+   */
+  async waitUntilReachable(log?: EtcdStorageLog): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.currentRevision();
+        return;
+      } catch (e) {
+        if (this.closed) throw e;
+        const pause = Math.min(500 * 2 ** attempt, 5_000);
+        log?.warn(
+          { endpoints: this.endpoints.endpoints.map((x) => x.url), err: (e as Error).message, retryInMs: pause },
+          "etcd is not reachable; retrying",
+        );
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   async create<T>(key: string, object: T, options: { leaseTtlSeconds?: number } = {}): Promise<Versioned<T>> {
@@ -201,21 +210,29 @@ export class EtcdStorage implements Storage {
   /**
    * One etcd Watch stream per call. `fromRevision` 0 watches from "now"
    * (etcd's start_revision 0), as kube-apiserver does for rv 0 after its list.
+   * When the stream's member goes away the watch is reopened on another
+   * endpoint from the revision after the last one delivered, as clientv3
+   * resumes its watchers: the caller sees nothing. Only when no endpoint
+   * takes it does the caller get Unavailable.
    */
   watch<T>(prefix: string, fromRevision: number, callbacks: WatchCallbacks<T>): WatchHandle {
-    const metadata = new Metadata();
-    metadata.set("hasleader", "true"); // clientv3.WithRequireLeader, as kube's watcher sets
-    const stream: ClientDuplexStream<WatchRequest, WatchResponse> = this.watchClient.watch(metadata);
     let done = false;
+    let stream: ClientDuplexStream<WatchRequest, WatchResponse> | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    // etcd's start_revision for the next stream: 0 ("now") until the first stream says where now is.
+    let next = fromRevision > 0 ? fromRevision + 1 : 0;
+    let failures = 0;
+    const maxFailures = WATCH_RESUME_ATTEMPTS_PER_ENDPOINT * this.endpoints.endpoints.length;
     const handle: WatchHandle = {
       stop: () => {
         if (done) return;
         done = true;
+        clearTimeout(retry);
         this.watches.delete(handle);
-        stream.cancel();
+        stream?.cancel();
       },
       requestProgress: () => {
-        if (!done) stream.write(WatchRequest.fromPartial({ progressRequest: {} }));
+        if (!done) stream?.write(WatchRequest.fromPartial({ progressRequest: {} }));
       },
     };
     const fail = (e: StorageError) => {
@@ -223,33 +240,64 @@ export class EtcdStorage implements Storage {
       handle.stop();
       callbacks.onError(e);
     };
+    const open = () => {
+      const endpoint = this.endpoints.order()[0]!;
+      const metadata = new Metadata();
+      metadata.set("hasleader", "true"); // clientv3.WithRequireLeader, as kube's watcher sets
+      const s: ClientDuplexStream<WatchRequest, WatchResponse> = endpoint.watch.watch(metadata);
+      stream = s;
+      const current = () => !done && stream === s;
+      const lost = (why: string) => {
+        if (!current()) return;
+        stream = undefined;
+        s.cancel();
+        this.endpoints.failed(endpoint);
+        if (++failures > maxFailures || this.closed) {
+          return fail(new StorageError("Unavailable", prefix, `watch: ${why}`));
+        }
+        // A member that just went away: straight to the next one; then pause, as the cluster may be electing.
+        const pause = failures === 1 ? 0 : Math.min(WATCH_RESUME_PAUSE_MS * 2 ** (failures - 2), 1_000);
+        retry = setTimeout(open, pause);
+      };
+      s.on("data", (resp: WatchResponse) => {
+        if (!current()) return;
+        if (resp.created) {
+          failures = 0;
+          if (next === 0) next = headerRevision(resp) + 1;
+        }
+        const result = this.decodeWatchResponse<T>(prefix, resp);
+        if (result.error) return fail(result.error);
+        for (const e of result.events) {
+          if (!current()) return;
+          next = e.resourceVersion + 1;
+          callbacks.onEvent(e);
+        }
+        if (result.progress !== undefined && current()) {
+          next = Math.max(next, result.progress + 1);
+          callbacks.onProgress?.(result.progress);
+        }
+      });
+      s.on("error", (e: ServiceError) => {
+        if (!current()) return;
+        if (isUnavailable(e)) return lost(`${endpoint.url}: ${e.details || e.message}`);
+        const mapped = mapError(e, prefix);
+        fail(mapped instanceof StorageError ? mapped : new StorageError("Unavailable", prefix, `watch: ${e.message}`));
+      });
+      s.on("end", () => lost(`${endpoint.url}: watch stream ended`));
+      s.write(
+        WatchRequest.fromPartial({
+          createRequest: {
+            key: this.k(prefix),
+            rangeEnd: prefix.endsWith("/") ? prefixEnd(this.k(prefix)) : Buffer.alloc(0),
+            startRevision: BigInt(next),
+            prevKv: true,
+            progressNotify: true,
+          },
+        }),
+      );
+    };
     this.watches.add(handle);
-    stream.on("data", (resp: WatchResponse) => {
-      if (done) return;
-      const result = this.decodeWatchResponse<T>(prefix, resp);
-      if (result.error) return fail(result.error);
-      for (const e of result.events) {
-        if (done) return;
-        callbacks.onEvent(e);
-      }
-      if (result.progress !== undefined && !done) callbacks.onProgress?.(result.progress);
-    });
-    stream.on("error", (e: ServiceError) => {
-      const mapped = mapError(e, prefix);
-      fail(mapped instanceof StorageError ? mapped : new StorageError("Unavailable", prefix, `watch: ${e.message}`));
-    });
-    stream.on("end", () => fail(new StorageError("Unavailable", prefix, "watch stream ended")));
-    stream.write(
-      WatchRequest.fromPartial({
-        createRequest: {
-          key: this.k(prefix),
-          rangeEnd: prefix.endsWith("/") ? prefixEnd(this.k(prefix)) : Buffer.alloc(0),
-          startRevision: fromRevision > 0 ? BigInt(fromRevision + 1) : 0n,
-          prevKv: true,
-          progressNotify: true,
-        },
-      }),
-    );
+    open();
     return handle;
   }
 
@@ -264,9 +312,7 @@ export class EtcdStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     for (const w of [...this.watches]) w.stop();
-    this.kv.close();
-    this.watchClient.close();
-    this.leaseClient.close();
+    this.endpoints.close();
   }
 
   /**
@@ -349,7 +395,7 @@ export class EtcdStorage implements Storage {
 
   private async range(key: string, req: RangeRequest): Promise<RangeResponse> {
     try {
-      return await unary<RangeResponse>((cb) => this.kv.range(req, cb));
+      return await this.endpoints.unary<RangeResponse>("read", (e, cb) => e.kv.range(req, cb));
     } catch (e) {
       throw mapError(e, key);
     }
@@ -370,7 +416,7 @@ export class EtcdStorage implements Storage {
       failure: elseGet ? [RequestOp.fromPartial({ requestRange: { key: elseGet } })] : [],
     });
     try {
-      return await unary<TxnResponse>((cb) => this.kv.txn(req, cb));
+      return await this.endpoints.unary<TxnResponse>("write", (e, cb) => e.kv.txn(req, cb));
     } catch (e) {
       const mapped = mapError(e, key);
       if (op.requestPut?.lease && isLeaseNotFound(e)) this.leases.reset(); // the shared lease expired or was revoked
@@ -448,11 +494,6 @@ export function prefixEnd(prefix: Buffer): Buffer {
   return Buffer.from([0]);
 }
 
-function normaliseEndpoint(endpoint: string): string {
-  if (endpoint.startsWith("https://")) throw new Error(`EtcdStorage: TLS endpoints are not supported yet: ${endpoint}`);
-  return endpoint.replace(/^http:\/\//, "").replace(/\/+$/, "");
-}
-
 function putOp(key: Buffer, value: Buffer, lease: bigint): RequestOp {
   return RequestOp.fromPartial({ requestPut: { key, value, lease } });
 }
@@ -495,12 +536,6 @@ function checkPrecondition(key: string, state: Versioned<unknown> | undefined, e
   }
 }
 
-function unary<Res>(call: (cb: (e: ServiceError | null, r?: Res) => void) => void): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    call((e, r) => (e ? reject(e) : resolve(r as Res)));
-  });
-}
-
 function isServiceError(e: unknown): e is ServiceError {
   return e instanceof Error && typeof (e as Partial<ServiceError>).code === "number";
 }
@@ -512,7 +547,8 @@ function isLeaseNotFound(e: unknown): boolean {
 /** gRPC errors → StorageError where kube-apiserver maps them; anything else is returned unchanged. */
 function mapError(e: unknown, key: string): unknown {
   if (e instanceof StorageError || !isServiceError(e)) return e;
-  const details = e.details ?? e.message;
+  // grpc-js ends "No connection established" texts with an empty resolver note.
+  const details = (e.details ?? e.message).replace(/\. Resolution note: *$/, "");
   if (e.code === status.UNAVAILABLE || e.code === status.DEADLINE_EXCEEDED) {
     return new StorageError("Unavailable", key, `etcd unavailable: ${details}`);
   }
