@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { parseFieldSelector, parseLabelSelector, StatusError, unsupportedMediaType } from "@wharf/apimachinery";
+import {
+  forbidden,
+  parseFieldSelector,
+  parseLabelSelector,
+  StatusError,
+  unsupportedMediaType,
+} from "@wharf/apimachinery";
 import {
   checkDeleteOptions,
   type DeleteOptions,
@@ -88,6 +94,8 @@ export async function serveDelete(
   }
   if (!verbs.includes("delete")) throw methodNotAllowed();
   const options = await readDeleteOptions(req, url);
+  const refusal = store.def.deleteForbidden?.(name);
+  if (refusal !== undefined) throw forbidden(store.qualified, name, refusal);
   const outcome = await store.deleteWithOptions(namespace, name, options);
   const code = !outcome.deleted && options.orphanDependents === false ? 202 : 200;
   writeJson(res, code, outcome.object as KubeObject);

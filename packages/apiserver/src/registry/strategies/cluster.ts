@@ -347,8 +347,7 @@ function validateAggregationRule(obj: KubeObject): FieldError[] {
   selectors.forEach((s, i) => {
     errs.push(...validateLabelSelector(s, FieldPath.of("aggregationRule", "clusterRoleSelectors").index(i)));
   });
-  if (arr(obj.rules).length > 0)
-    errs.push(invalidField("rules", obj.rules, "rules must be empty when aggregationRule is specified"));
+  // No check on `rules`: kube accepts them beside aggregationRule, where its aggregation controller writes them.
   return errs;
 }
 
