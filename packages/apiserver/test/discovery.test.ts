@@ -16,9 +16,9 @@ const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bi
 // What kube-apiserver 1.28 lists in `kubectl api-resources` with default
 // flags, written down from its sources (pkg/registry/*/rest storage short
 // names and categories, api/discovery) — not from this server's table.
-// componentstatuses (cs) is left out on purpose.
 const KUBE_128_API_RESOURCES = `
 bindings                                         v1                                     true    Binding
+componentstatuses                 cs             v1                                     false   ComponentStatus
 configmaps                        cm             v1                                     true    ConfigMap
 endpoints                         ep             v1                                     true    Endpoints
 events                            ev             v1                                     true    Event

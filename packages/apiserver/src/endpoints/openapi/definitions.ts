@@ -146,7 +146,8 @@ export class Definitions {
     for (const d of resources) {
       groupVersions.set(`${d.group}/${d.version}`, { group: d.group, version: d.version });
       addKind({ group: d.group, version: d.version, kind: d.kind });
-      if (d.stored !== false) addKind({ group: d.group, version: d.version, kind: d.listKind });
+      if (d.stored !== false || d.verbs.includes("list"))
+        addKind({ group: d.group, version: d.version, kind: d.listKind });
       for (const s of served(d)) addKind(subresourceGvk(d, s));
     }
     // The meta kinds every group version uses.

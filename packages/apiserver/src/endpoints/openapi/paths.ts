@@ -158,15 +158,17 @@ function resourcePaths(d: ResourceDefinition, defs: Definitions): Paths {
   const coll: PathItem = {};
   if (has("list")) {
     const listRef = ref(defs.nameOf(d.group, d.version, d.listKind)!);
+    // A resource that cannot be watched (componentstatuses) lists only, as kube's installer words it.
+    const watchable = has("watch");
     coll.get = operation(d, {
       action: "list",
       verb: "list",
-      description: `list or watch objects of kind ${d.kind}`,
+      description: watchable ? `list or watch objects of kind ${d.kind}` : `list objects of kind ${d.kind}`,
       gvk,
       idKind: `${ns}${d.kind}`,
       parameters: LIST_PARAMS,
       responses: ok(listRef),
-      produces: [...JSON_ONLY, "application/json;stream=watch"],
+      produces: watchable ? [...JSON_ONLY, "application/json;stream=watch"] : JSON_ONLY,
     });
     if (d.namespaced) {
       out[`${base}/${d.resource}`] = {

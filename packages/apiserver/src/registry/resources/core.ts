@@ -2,14 +2,22 @@ import type { ResourceDefinition } from "../resource-definition.js";
 import type { KubeObject } from "../strategy.js";
 import { boolFieldAt, createOnly, define, fieldAt, intFieldAt, notYetServed, scale, status } from "./define.js";
 
-// core/v1 as kube-apiserver 1.28 serves it (componentstatuses, a view of
-// component health, is left out). Keys follow kube's layout: nodes under
+// core/v1 as kube-apiserver 1.28 serves it. Keys follow kube's layout: nodes under
 // "minions", services under "services/specs", endpoints under
 // "services/endpoints", replication controllers under "controllers".
 
 const v1 = (kind: string, resource: string, o: Parameters<typeof define>[4]) => define("", "v1", kind, resource, o);
 
 export const bindings = createOnly("", "v1", "Binding", "bindings", true);
+
+/** Component health, probed on every read and never stored (registry/component-statuses.ts). */
+export const componentstatuses = v1("ComponentStatus", "componentstatuses", {
+  namespaced: false,
+  shortNames: ["cs"],
+  verbs: ["get", "list"],
+  storagePath: "",
+  stored: false,
+});
 
 export const configmaps = v1("ConfigMap", "configmaps", { namespaced: true, shortNames: ["cm"] });
 
@@ -165,6 +173,7 @@ export const services = v1("Service", "services", {
 
 export const coreResources: ResourceDefinition[] = [
   bindings,
+  componentstatuses,
   configmaps,
   endpoints,
   events,
