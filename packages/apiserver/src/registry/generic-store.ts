@@ -139,7 +139,10 @@ export class GenericStore {
       rest,
       labels: this.def.generation === "labels" ? ((metadata as ObjectMeta | undefined)?.labels ?? {}) : undefined,
     });
-    return !isDeepStrictEqual(strip(next), strip(old));
+    // kube compares the decoded, so defaulted, object: defaults a body left out are no change.
+    const defaulted = structuredClone(next);
+    this.strategy.default?.(defaulted);
+    return !isDeepStrictEqual(strip(defaulted), strip(old));
   }
 
   /** kube answers a selector on a field the kind does not index with 400 before reading anything. */

@@ -92,9 +92,30 @@ function encodeInto(obj: KubeObject, managed: Managed): void {
   obj.metadata = meta;
 }
 
+/**
+ * The value without the null creationTimestamp of embedded ObjectMetas
+ * (pod, job and claim templates), and without such a metadata once nothing
+ * else is in it: kube's typed objects hold Go's zero Time and ObjectMeta
+ * there, which its field manager omits (both are omitempty) and so never
+ * records in an Update entry.
+ */
+function withoutUnsetTimestamps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutUnsetTimestamps);
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "metadata" && x !== null && typeof x === "object" && !Array.isArray(x)) {
+      const { creationTimestamp, ...rest } = x as Record<string, unknown>;
+      if (creationTimestamp !== null) out[k] = withoutUnsetTimestamps(x);
+      else if (Object.keys(rest).length > 0) out[k] = withoutUnsetTimestamps(rest);
+    } else out[k] = withoutUnsetTimestamps(x);
+  }
+  return out;
+}
+
 /** What changed between two objects, without the fields the endpoint resets. */
 function changes(scope: FieldManagerScope, from: KubeObject, to: KubeObject) {
-  const c = compare(from, to, scope.type);
+  const c = compare(withoutUnsetTimestamps(from), withoutUnsetTimestamps(to), scope.type);
   return {
     added: c.added.recursiveDifference(scope.ignored),
     modified: c.modified.recursiveDifference(scope.ignored),

@@ -30,8 +30,14 @@ import {
   validateNonnegativeField,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
-import { defaultPodTemplate, validatePodSpecificAnnotations, validatePodTemplateSpec } from "./pod-spec.js";
-import { child, isObj, num, type Obj, setDefault, setDefaultStr, str, strMap, sub } from "./util.js";
+import {
+  defaultClaimSpec,
+  defaultEmbeddedMetadata,
+  defaultPodTemplate,
+  validatePodSpecificAnnotations,
+  validatePodTemplateSpec,
+} from "./pod-spec.js";
+import { child, isObj, num, type Obj, objs, setDefault, setDefaultStr, str, strMap, sub } from "./util.js";
 
 // ---------------------------------------------------------------- shared
 
@@ -260,6 +266,12 @@ function defaultStatefulSet(obj: KubeObject): void {
   setDefault(spec, "replicas", 1);
   setDefault(spec, "revisionHistoryLimit", 10);
   defaultTemplate(spec);
+  // SetObjectDefaults_StatefulSet defaults each claim template as a PersistentVolumeClaim.
+  for (const claim of objs(spec.volumeClaimTemplates)) {
+    defaultEmbeddedMetadata(claim);
+    defaultClaimSpec(child(claim, "spec"));
+    setDefaultStr(child(claim, "status"), "phase", "Pending");
+  }
 }
 
 function validateStatefulSet(obj: KubeObject): FieldError[] {

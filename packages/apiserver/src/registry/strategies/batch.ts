@@ -19,7 +19,7 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { cronScheduleError } from "./cron.js";
-import { defaultPodTemplate, validatePodTemplateSpec } from "./pod-spec.js";
+import { defaultEmbeddedMetadata, defaultPodTemplate, validatePodTemplateSpec } from "./pod-spec.js";
 import { child, isObj, num, type Obj, same, setDefault, setDefaultStr, str, strMap, sub } from "./util.js";
 
 const LEGACY_JOB_NAME = "job-name";
@@ -258,7 +258,9 @@ function defaultCronJob(obj: KubeObject): void {
   setDefault(spec, "suspend", false);
   setDefault(spec, "successfulJobsHistoryLimit", 3);
   setDefault(spec, "failedJobsHistoryLimit", 1);
-  defaultPodTemplate(child(child(child(spec, "jobTemplate"), "spec"), "template"));
+  const jobTemplate = child(spec, "jobTemplate");
+  defaultEmbeddedMetadata(jobTemplate);
+  defaultPodTemplate(child(child(jobTemplate, "spec"), "template"));
 }
 
 function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined, path: FieldPath): FieldError[] {

@@ -185,6 +185,11 @@ function defaultVolume(v: Obj): void {
     setDefaultStr(scaleIO, "storageMode", "ThinProvisioned");
     setDefaultStr(scaleIO, "fsType", "xfs");
   }
+  const claimTemplate = sub(sub(v, "ephemeral"), "volumeClaimTemplate");
+  if (claimTemplate) {
+    defaultEmbeddedMetadata(claimTemplate);
+    defaultClaimSpec(child(claimTemplate, "spec"));
+  }
 }
 
 /** SetDefaults_PodSpec plus the container and volume defaults it implies. */
@@ -206,8 +211,23 @@ export function defaultPodSpec(spec: Obj): void {
   }
 }
 
-/** The defaults of a PodTemplateSpec (metadata is left alone, spec defaulted). */
+/**
+ * An embedded ObjectMeta (pod and job templates, claim templates) as Go
+ * writes it: always present, its unset creationTimestamp as null.
+ */
+export function defaultEmbeddedMetadata(o: Obj): void {
+  const meta = child(o, "metadata");
+  if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
+}
+
+/** SetDefaults_PersistentVolumeClaimSpec: a claim (or claim template) is a Filesystem volume unless it says Block. */
+export function defaultClaimSpec(spec: Obj): void {
+  setDefaultStr(spec, "volumeMode", "Filesystem");
+}
+
+/** The defaults of a PodTemplateSpec: metadata as Go writes it, spec defaulted. */
 export function defaultPodTemplate(template: Obj): void {
+  defaultEmbeddedMetadata(template);
   defaultPodSpec(child(template, "spec"));
 }
 
