@@ -15,6 +15,8 @@ const int = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Math.
 
 export function customResourceScale(paths: ScalePaths) {
   return {
+    // CRD validation keeps specReplicasPath a dotted path of field names under .spec.
+    replicasPath: paths.specReplicasPath.split(".").filter((s) => s !== ""),
     toScale(obj: KubeObject): KubeObject {
       const spec = int(readPath(obj, paths.specReplicasPath).value);
       const status = int(readPath(obj, paths.statusReplicasPath).value);
