@@ -10,8 +10,10 @@ import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
 import { InflightLimit } from "./endpoints/inflight-limit.js";
 import { withOpenApi } from "./endpoints/openapi.js";
+import { bootstrap } from "./registry/bootstrap/bootstrap.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
-import { GenericStore, type KubeObject, type StoreWatchConfig } from "./registry/generic-store.js";
+import { ComponentStatuses, defaultComponents } from "./registry/component-statuses.js";
+import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { preferredNamespacedContent } from "./registry/namespaced-content.js";
 import { customresourcedefinitions } from "./registry/resources/apiextensions.js";
@@ -19,7 +21,6 @@ import { services } from "./registry/resources/core.js";
 import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
 import { serviceNetwork } from "./registry/service-allocation/service-network.js";
 import { ServiceStore } from "./registry/service-allocation/service-store.js";
-import { SYSTEM_PRIORITY_CLASSES } from "./registry/strategies/cluster.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
 import type { WatchCacheLog } from "./storage/watch-cache.js";
@@ -27,9 +28,14 @@ import { DEFAULT_WATCH_CACHE_SIZE, parseWatchCacheSizes, watchCacheSize } from "
 import { WatchCaches } from "./storage/watch-caches.js";
 
 export interface ApiServerOptions {
+  /** kube-apiserver's --etcd-servers: every member; calls are spread over them and fail over between them. */
   etcdServers: string[];
   /** kube-apiserver's --etcd-prefix. */
   etcdPrefix: string;
+  /** kube's --etcd-cafile, --etcd-certfile, --etcd-keyfile: TLS to https:// etcd servers. */
+  etcdCafile?: string;
+  etcdCertfile?: string;
+  etcdKeyfile?: string;
   bindAddress: string;
   securePort: number;
   tlsCertFile?: string;
@@ -91,8 +97,6 @@ export const KUBERNETES_VERSION = {
   platform: `${process.platform}/${process.arch}`,
 };
 
-const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
 async function servingCertificate(o: ApiServerOptions): Promise<{ cert: Buffer; key: Buffer }> {
   if (o.tlsCertFile && o.tlsPrivateKeyFile) {
     return { cert: await readFile(o.tlsCertFile), key: await readFile(o.tlsPrivateKeyFile) };
@@ -109,32 +113,12 @@ async function servingCertificate(o: ApiServerOptions): Promise<{ cert: Buffer; 
   return { cert: await readFile(certFile), key: await readFile(keyFile) };
 }
 
-/** Creates what kube-apiserver creates at start, if missing: the system namespaces and PriorityClasses. */
-async function bootstrap(ns: GenericStore, priorityClasses: GenericStore | undefined): Promise<void> {
-  const ensure = async (store: GenericStore, obj: KubeObject) => {
-    try {
-      await store.create(undefined, obj);
-    } catch (e) {
-      // Another apiserver on the same etcd may have made it first.
-      if ((e as { status?: { reason?: string } }).status?.reason !== "AlreadyExists") throw e;
-    }
-  };
-  for (const name of SYSTEM_NAMESPACES) await ensure(ns, { metadata: { name } });
-  if (!priorityClasses) return;
-  for (const [name, { value, description }] of Object.entries(SYSTEM_PRIORITY_CLASSES)) {
-    await ensure(priorityClasses, {
-      apiVersion: "scheduling.k8s.io/v1",
-      kind: "PriorityClass",
-      metadata: { name },
-      value,
-      description,
-    });
-  }
-}
-
 export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
   const cacheSizes = parseWatchCacheSizes(o.watchCacheSizes ?? []);
-  const storage = EtcdStorage.connect(o.etcdServers);
+  const storage = EtcdStorage.connect(o.etcdServers, {
+    tls: { caFile: o.etcdCafile, certFile: o.etcdCertfile, keyFile: o.etcdKeyfile },
+  });
+  await storage.waitUntilReachable(o.log);
   const prefix = o.etcdPrefix.replace(/\/+$/, "");
   const caches = new WatchCaches(storage, { eventFreshMs: o.watchCacheEventFreshMs }, o.log);
   const network = serviceNetwork(storage, prefix, o);
@@ -155,10 +139,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
           : new GenericStore(d, storage, prefix, config);
     });
   const namespaceStore = stores.find((s) => s.def === namespaces)!;
-  await bootstrap(
-    namespaceStore,
-    stores.find((s) => s.def.group === "scheduling.k8s.io" && s.def.resource === "priorityclasses"),
-  );
+  await bootstrap(stores, { clientCa: o.clientCaFile && (await readFile(o.clientCaFile, "utf8")), log: o.log });
   // Custom resources: served by every apiserver on this etcd as soon as their CRD is stored.
   const crds = new CrdRegistry(stores.find((s) => s.def === customresourcedefinitions)!, storage, prefix, o.log);
   await crds.start();
@@ -196,6 +177,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     maxWatchBufferedBytes: o.maxWatchBufferedBytes,
     inflight: new InflightLimit(o.maxRequestsInflight ?? 400, o.maxMutatingRequestsInflight ?? 200),
     customResources: crds,
+    componentStatuses: new ComponentStatuses(defaultComponents(storage, prefix)),
     ready: async () => {
       try {
         await storage.currentRevision();

@@ -14,11 +14,14 @@ import {
 } from "@wharf/apimachinery";
 import type { Crd } from "../apiextensions/crd-validation.js";
 import type { UserInfo } from "../auth/user-info.js";
+import type { ComponentStatuses } from "../registry/component-statuses.js";
 import type { GenericStore, KubeObject, ListQuery, UpdateMode, WatchEvent } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
 import { type ResourceDefinition, servedSubresource } from "../registry/resource-definition.js";
 import { applyApproval } from "../registry/resources/certificates.js";
 import { checkWriteOptions, isApplyPatch, serveApply, updateTracker } from "./apply/apply-endpoint.js";
+import { serveScaleApply } from "./apply/scale-apply.js";
+import { serveComponentStatuses } from "./component-status-endpoint.js";
 import { serveDelete, serveNamespaceDelete } from "./delete.js";
 import { type ApiGroupInfo, aggregatedHeaders, Discovery, wantsAggregated } from "./discovery.js";
 import { type FieldsTarget, FieldValidator, fieldsTargetOf } from "./field-validation/field-validation.js";
@@ -60,6 +63,8 @@ export interface ApiHandlerOptions {
   maxWatchBufferedBytes?: number;
   /** Resources served at run time (CRDs' custom resources): looked up after the built-in ones. */
   customResources?: CustomResourceRoutes;
+  /** The components core/v1 componentstatuses probes; without it that resource answers as create-only. */
+  componentStatuses?: ComponentStatuses;
 }
 
 /** The run-time part of the served API: routes by "/apis/<group>/<version>/<resource>", and what discovery lists. */
@@ -247,16 +252,17 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
           res.once("finish", release);
         }
         if (["/healthz", "/livez", "/readyz"].includes(path)) {
-          const ok = path === "/livez" || (await o.ready());
+          // kube 1.28 adds its etcd check to all three (AddHealthChecks); a failure is always listed, reason withheld.
+          const ok = await o.ready();
           const verbose = url.searchParams.has("verbose");
-          const name = path === "/readyz" ? "readyz" : path.slice(1);
+          const name = path.slice(1);
           res.writeHead(ok ? 200 : 500, { "content-type": "text/plain; charset=utf-8" });
           res.end(
-            verbose
-              ? `[${ok ? "+" : "-"}]etcd ${ok ? "ok" : "failed"}\n${name} check ${ok ? "passed" : "failed"}\n`
-              : ok
-                ? "ok"
-                : "etcd failed",
+            !ok
+              ? `[-]etcd failed: reason withheld\n${name} check failed\n`
+              : verbose
+                ? `[+]etcd ok\n${name} check passed\n`
+                : "ok",
           );
           return;
         }
@@ -267,6 +273,9 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
             "the server could not find the requested resource",
           );
         if (byPath.has(pathOf(r.def))) r.known = builtinDefs;
+        if (!r.store && r.def.kind === "ComponentStatus" && r.def.group === "" && o.componentStatuses) {
+          return await serveComponentStatuses(r.def, o.componentStatuses, r.name, req, res, url);
+        }
         if (!r.store) return await serveCreateOnly(r, req, res, user, o);
         r.fields = (sub) => fieldsTargetOf(r.def, sub, o.customResources?.crdOf?.(r.def));
         if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
@@ -430,6 +439,20 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
     const scaleOf = r.def.scaleAdapter?.toScale ?? ((obj: KubeObject) => toScale(r.def, obj));
     const current = scaleOf(await store.get(r.namespace, name));
     if (verb === "get") return writeJson(res, 200, current);
+    if (verb === "patch" && isApplyPatch(req.headers["content-type"])) {
+      const applied = await serveScaleApply({
+        store,
+        namespace: r.namespace,
+        name,
+        body: await readBodyText(req),
+        query: url.searchParams,
+        toScale: scaleOf,
+        merge: r.def.scaleAdapter?.merge ?? scaleMerge,
+        replicasPath: r.def.scaleAdapter?.replicasPath ?? ["spec", "replicas"],
+        fields: { validator: fieldValidator(url.searchParams, res), target: r.fields?.(sub) },
+      });
+      return writeJson(res, 200, applied);
+    }
     checkWriteOptions(url.searchParams, verb === "update" ? "update" : "patch");
     const fv = fieldValidator(url.searchParams, res);
     const target = r.fields?.(sub);

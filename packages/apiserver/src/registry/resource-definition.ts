@@ -80,10 +80,17 @@ export interface ResourceDefinition {
   printer?: Printer;
   /** The PATCH media types accepted (kube's 415 lists them); the built-in kinds' four unless given. */
   patchTypes?: readonly string[];
+  /**
+   * Why a DELETE of one object is refused (403 Forbidden with this text; kube's REST Delete overrides), if it is.
+   * Like kube's Store.DeleteCollection, collection deletes do not ask.
+   */
+  deleteForbidden?: (name: string) => string | undefined;
   /** How the scale subresource reads and writes the object, when not spec.replicas (custom resources). */
   scaleAdapter?: {
     toScale(obj: KubeObject): KubeObject;
     merge(scale: KubeObject): (stored: KubeObject) => KubeObject;
+    /** The field names of specReplicasPath: what a scale apply's manager owns in the object. */
+    replicasPath: string[];
   };
 }
 
