@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
-import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
+import { ADMIN_TOKEN, adminJson, startAdminServer } from "./support/local-server.js";
 
 const NS = "objects";
 const labels = { app: "x" };
@@ -425,6 +425,25 @@ for (const backend of ["etcd", "brain"] as const) {
       assert.deepEqual(old.deprecatedSource, { component: "kubelet" });
       assert.equal(old.deprecatedCount, 3);
       assert.equal(old.note, "pulled");
+    });
+
+    it("unescapes names in the path, as kube's router does (system%3Afoo is system:foo)", async (t) => {
+      if (!api) return t.skip("no backend");
+      const base = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+      const role = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: "system:esc" },
+      };
+      assert.equal((await adminJson(api.url, "POST", base, role)).code, 201);
+      const got = await adminJson(api.url, "GET", `${base}/system%3Aesc`);
+      assert.equal(got.code, 200, JSON.stringify(got.body));
+      assert.equal(got.body.metadata.name, "system:esc");
+      const put = await adminJson(api.url, "PUT", `${base}/system%3Aesc`, { ...got.body, rules: [] });
+      assert.equal(put.code, 200, JSON.stringify(put.body));
+      const del = await adminJson(api.url, "DELETE", `${base}/system%3Aesc`);
+      assert.equal(del.code, 200, JSON.stringify(del.body));
+      assert.equal((await adminJson(api.url, "GET", `${base}/system:esc`)).code, 404);
     });
 
     it("serves HorizontalPodAutoscalers as autoscaling/v2 and v1 from one storage", async (t) => {

@@ -192,7 +192,11 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
     const m = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\/(.*)$/.exec(path);
     if (!m) return undefined;
     const base = m[1]!;
-    const parts = m[2]!.split("/").filter((p) => p !== "");
+    // Segments are split first and then unescaped, as Go's router does: `system%3Adiscovery` names system:discovery.
+    const parts = m[2]!
+      .split("/")
+      .filter((p) => p !== "")
+      .map(unescapeSegment);
     // /namespaces/{ns}/{resource}[/{name}[/{subresource}]] for namespaced resources.
     if (parts[0] === "namespaces" && parts.length >= 3) {
       const e = byPath.get(`${base}/${parts[2]}`) ?? o.customResources?.lookup(`${base}/${parts[2]}`);
@@ -686,4 +690,14 @@ async function watch(
   }
   limit = unread(res) + maxBuffered;
   if (ended) handle.stop();
+}
+
+/** A path segment with its %-escapes decoded; one that does not decode stays as sent (and names nothing). */
+function unescapeSegment(segment: string): string {
+  if (!segment.includes("%")) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
