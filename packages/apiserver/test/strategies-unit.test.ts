@@ -443,6 +443,16 @@ describe("core kinds", () => {
       ["FieldValueRequired", "spec.resources[storage]", "Required value"],
     ]);
   });
+  it("ClusterRole: an aggregationRule needs a selector, in kube's words", () => {
+    const role = { metadata: { name: "agg" }, aggregationRule: { clusterRoleSelectors: [] } };
+    assert.deepEqual(create("rbac.authorization.k8s.io/ClusterRole", role), [
+      [
+        "FieldValueRequired",
+        "aggregationRule.clusterRoleSelectors",
+        "Required value: at least one clusterRoleSelector required if aggregationRule is non-nil",
+      ],
+    ]);
+  });
   it("Event: involvedObject.namespace must match", () => {
     assert.deepEqual(create("/Event", { metadata: meta("e"), involvedObject: { namespace: "other" } }), [
       ["FieldValueInvalid", "involvedObject.namespace", 'Invalid value: "other": does not match event.namespace'],

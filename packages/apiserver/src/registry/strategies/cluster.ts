@@ -343,7 +343,14 @@ function validateAggregationRule(obj: KubeObject): FieldError[] {
   if (!rule) return [];
   const errs: FieldError[] = [];
   const selectors = objs(rule.clusterRoleSelectors);
-  if (selectors.length === 0) errs.push(requiredField(FieldPath.of("aggregationRule", "clusterRoleSelectors")));
+  if (selectors.length === 0) {
+    errs.push(
+      requiredField(
+        FieldPath.of("aggregationRule", "clusterRoleSelectors"),
+        "at least one clusterRoleSelector required if aggregationRule is non-nil",
+      ),
+    );
+  }
   selectors.forEach((s, i) => {
     errs.push(...validateLabelSelector(s, FieldPath.of("aggregationRule", "clusterRoleSelectors").index(i)));
   });
