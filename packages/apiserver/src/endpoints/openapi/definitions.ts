@@ -1,4 +1,5 @@
 import type { ResourceDefinition, SubresourceDefinition } from "../../registry/resource-definition.js";
+import { enumCases } from "./enums.js";
 import { fieldFacts, typeFacts } from "./patch-facts.js";
 import { supplementFields, supplementType } from "./supplements.js";
 import { definitionPrefix, modulePathOf, type SourceField, sourceType, type TypeNode } from "./types-source.js";
@@ -66,6 +67,16 @@ function typeSchema(t: TypeNode, where: string): Schema {
 function fieldSchema(owner: string, f: SourceField): Schema {
   const s = typeSchema(f.type, `${owner}.${f.name}`);
   if (f.description !== undefined) s.description = f.description;
+  const cases = s.type === "string" ? enumCases(owner, f.name) : undefined;
+  if (cases) {
+    // kube-openapi's form: the cases' lines after the field's description, a paragraph of their own, and
+    // the values sorted as Go-quoted strings.
+    const lines = cases.map(([v, text]) => ` - \`${JSON.stringify(v)}\` ${text}`.trimEnd());
+    const suffix = `Possible enum values:\n${lines.join("\n")}`;
+    s.description = f.description === undefined ? suffix : `${f.description}\n\n${suffix}`;
+    const quoted = cases.map(([v]) => JSON.stringify(v)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    s.enum = quoted.map((q) => JSON.parse(q) as string);
+  }
   const facts = fieldFacts(owner, f.name);
   if (facts?.listMapKeys) s["x-kubernetes-list-map-keys"] = facts.listMapKeys;
   if (facts?.listType) s["x-kubernetes-list-type"] = facts.listType;
