@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
+/** How long a started server may take to answer its health check. */
+const START_TIMEOUT_MS = 120_000;
+
 /** A client certificate for the health probe of a server that demands one. */
 export interface ClientCertificate {
   cert: string;
@@ -45,7 +48,9 @@ export async function startProcessServer(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const endpoint = `127.0.0.1:${opts.port}`;
   const scheme = opts.tls ? "https" : "http";
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  // Generous: a cold start transpiles brain with tsx, and on a VM whose host takes most of its CPU (steal above
+  // 60% was seen) that alone has passed 30 s. A server that cannot start still fails, only later.
+  const deadline = Date.now() + (opts.timeoutMs ?? START_TIMEOUT_MS);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${command} exited before becoming healthy:\n${out}`);
