@@ -629,7 +629,6 @@ for (const backend of ["etcd", "brain"] as const) {
       await configmap("restart", "before");
       const w = client.watch(`${configmaps("restart")}?watch=true&resourceVersion=0`);
       await w.until(() => w.events.length >= 1, "the initial event");
-      const watchesBefore = calls.watches("/registry/configmaps/");
       const listsBefore = calls.cacheLists("/registry/configmaps/");
       await store.kill();
       store = await startBackend();
@@ -644,7 +643,8 @@ for (const backend of ["etcd", "brain"] as const) {
       await w.until(() => w.events.length >= 2, "the event after the restart", 30_000);
       assert.deepEqual(w.summary, ["ADDED before", "ADDED after"]);
       assert.equal(w.ended, false, "the client watch was not ended");
-      assert.ok(calls.watches("/registry/configmaps/") > watchesBefore, "the cache opened a new etcd watch");
+      // Who reopened the etcd watch depends on timing: the storage itself when the member is back within its
+      // tries, else the cache (retrying while it is down); the event after the restart proves one did.
       assert.equal(calls.cacheLists("/registry/configmaps/"), listsBefore, "no relist: it resumed");
       w.close();
     });
