@@ -3,12 +3,11 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
-import type { RunningApiServer } from "../src/index.js";
+import { requireProgram } from "@wharf/testing";
 import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
-import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
+import { ADMIN_TOKEN, adminServerSuite } from "./support/local-server.js";
 
 const run = promisify(execFile);
 const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
@@ -133,26 +132,12 @@ interface Reply {
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: discovery`, () => {
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-    const dir = tempDir("wharf-discovery-");
-    const kubeconfig = join(dir.path, "kubeconfig");
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-discovery-");
 
     const get = (path: string, accept = "application/json") =>
       new Promise<Reply>((resolve, reject) => {
         const req = request(
-          `${api!.url}${path}`,
+          `${suite.api!.url}${path}`,
           { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept }, rejectUnauthorized: false },
           (res) => {
             let body = "";
@@ -171,10 +156,17 @@ for (const backend of ["etcd", "brain"] as const) {
       return JSON.parse(r.body);
     };
     const kubectl = async (...args: string[]) =>
-      (await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir.path, "cache")}`, ...args])).stdout;
+      (
+        await run(KUBECTL!, [
+          `--kubeconfig=${suite.kubeconfig}`,
+          `--cache-dir=${join(suite.dir.path, "cache")}`,
+          ...args,
+        ])
+      ).stdout;
 
     it("kubectl api-resources lists every kube 1.28 resource with its short names, scope and kind", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!KUBECTL && !requireProgram(t, "/usr/bin/kubectl", "kubernetes-client")) return;
       const out = await kubectl("api-resources");
       assert.deepEqual(parseTable(out), expectedRows());
@@ -202,13 +194,15 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("kubectl api-versions lists every group version", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!KUBECTL && !requireProgram(t, "/usr/bin/kubectl", "kubernetes-client")) return;
       assert.deepEqual((await kubectl("api-versions")).trim().split("\n"), KUBE_128_API_VERSIONS);
     });
 
     it("serves /api, /apis and the group documents as kube-apiserver does", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const apiDoc = await getJson("/api");
       assert.equal(apiDoc.kind, "APIVersions");
       assert.deepEqual(apiDoc.versions, ["v1"]);
@@ -242,7 +236,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("lists subresources in the group version documents with kube's kinds, groups and verbs", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const core = await getJson("/api/v1");
       assert.equal(core.apiVersion, undefined);
       assert.equal(core.groupVersion, "v1");
@@ -309,7 +304,8 @@ for (const backend of ["etcd", "brain"] as const) {
 
     for (const version of ["v2", "v2beta1"]) {
       it(`answers aggregated discovery ${version} when the client asks for it`, async (t) => {
-        if (!api) return t.skip("no backend");
+        const api = suite.ready(t);
+        if (!api) return;
         const accept = `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList,application/json`;
         const apis = await get("/apis", accept);
         assert.equal(apis.code, 200);

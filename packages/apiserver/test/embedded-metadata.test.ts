@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
-import type { RunningApiServer } from "../src/index.js";
-import { adminJson, startAdminServer } from "./support/local-server.js";
+import { requireProgram } from "@wharf/testing";
+import { adminJson, adminServerSuite } from "./support/local-server.js";
 
 // Embedded ObjectMetas (pod templates, a CronJob's job template, claim
 // templates) as kube-apiserver 1.28 writes them: Go's zero Time prints as
@@ -63,34 +62,21 @@ const fieldsText = (o: Json) => JSON.stringify((o.metadata.managedFields ?? []).
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: creationTimestamp: null in embedded metadata`, { timeout: 120_000 }, () => {
-    const dir = tempDir("wharf-embedded-");
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-    let kubeconfig = "";
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api, kubeconfig } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-embedded-");
 
     /** Creates `body` at `path` and answers what a GET then returns. */
     const createAndGet = async (path: string, body: Json): Promise<Json> => {
-      const created = await adminJson(api!.url, "POST", `${path}?fieldManager=creator`, body);
+      const created = await adminJson(suite.api!.url, "POST", `${path}?fieldManager=creator`, body);
       assert.equal(created.code, 201, JSON.stringify(created.body));
-      const got = await adminJson(api!.url, "GET", `${path}/${body.metadata.name}`);
+      const got = await adminJson(suite.api!.url, "GET", `${path}/${body.metadata.name}`);
       assert.equal(got.code, 200, JSON.stringify(got.body));
       assert.doesNotMatch(fieldsText(got.body), /creationTimestamp/, `${path}: managedFields`);
       return got.body;
     };
 
     it("Deployments, ReplicaSets, DaemonSets and ReplicationControllers: spec.template.metadata", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const deploy = await createAndGet("/apis/apps/v1/namespaces/default/deployments", {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -146,7 +132,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("StatefulSets: the pod template and each volume claim template (defaulted as a claim)", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const sts = await createAndGet("/apis/apps/v1/namespaces/default/statefulsets", {
         apiVersion: "apps/v1",
         kind: "StatefulSet",
@@ -184,7 +171,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("Jobs, CronJobs (job template and its pod template) and PodTemplates, metadata or not", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const job = await createAndGet("/apis/batch/v1/namespaces/default/jobs", {
         apiVersion: "batch/v1",
         kind: "Job",
@@ -246,7 +234,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("ephemeral volumes' claim templates in a pod spec", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const pod = await createAndGet("/api/v1/namespaces/default/pods", {
         apiVersion: "v1",
         kind: "Pod",
@@ -267,7 +256,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("survives strategic merge patch and server-side apply without a managedFields entry for it", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const path = "/apis/apps/v1/namespaces/default/deployments";
       const manifest = JSON.stringify({
         apiVersion: "apps/v1",
@@ -326,9 +316,11 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("kubectl get -o yaml shows creationTimestamp: null under spec.template.metadata", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!KUBECTL && !requireProgram(t, "/usr/bin/kubectl", "kubernetes-client")) return;
-      const out = (await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, "get", "deploy", "d", "-o", "yaml"])).stdout;
+      const out = (await run(KUBECTL!, [`--kubeconfig=${suite.kubeconfig}`, "get", "deploy", "d", "-o", "yaml"]))
+        .stdout;
       assert.match(out, /\n {2}template:\n {4}metadata:\n {6}creationTimestamp: null\n {6}labels:\n {8}app: a\n/);
     });
   });

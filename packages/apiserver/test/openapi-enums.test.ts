@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { requireProgram } from "@wharf/testing";
 import protobuf from "protobufjs";
-import type { RunningApiServer } from "../src/index.js";
-import { adminJson, adminRequest, startAdminServer } from "./support/local-server.js";
+import { adminJson, adminRequest, adminServerSuite } from "./support/local-server.js";
 
 // The enum values kube-apiserver 1.28 publishes in its OpenAPI documents (the
 // OpenAPIEnums feature, on by default) for the fields whose Go type is a
@@ -154,30 +153,17 @@ message Document { Definitions definitions = 9; }
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: enum values in /openapi/v2 and /openapi/v3`, () => {
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-    let kubeconfig = "";
-    const dir = tempDir("wharf-openapi-enums-");
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api, kubeconfig } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-openapi-enums-");
 
     const getJson = async (path: string): Promise<Json> => {
-      const r = await adminJson(api!.url, "GET", path);
+      const r = await adminJson(suite.api!.url, "GET", path);
       assert.equal(r.code, 200, path);
       return r.body;
     };
 
     it("v3: enum arrays and the Possible enum values paragraph", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const docs = new Map<string, Json>();
       const doc = async (p: string) => {
         if (!docs.has(p)) docs.set(p, await getJson(`/openapi/v3/${p}`));
@@ -207,7 +193,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("v3: every enum property lists each of its values in its description", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const index = await getJson("/openapi/v3");
       let total = 0;
       const counts: Record<string, number> = {};
@@ -234,7 +221,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("v2 carries the same enums, in JSON and in gnostic's protobuf", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const v2 = await getJson("/openapi/v2");
       const pull = v2.definitions["io.k8s.api.core.v1.Container"].properties.imagePullPolicy;
       assert.deepEqual(pull, {
@@ -263,12 +251,13 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("kubectl explain prints the enum descriptions", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!KUBECTL && !requireProgram(t, "/usr/bin/kubectl", "kubernetes-client")) return;
       const out = (
         await run(KUBECTL!, [
-          `--kubeconfig=${kubeconfig}`,
-          `--cache-dir=${join(dir.path, "cache")}`,
+          `--kubeconfig=${suite.kubeconfig}`,
+          `--cache-dir=${join(suite.dir.path, "cache")}`,
           "explain",
           "pod.spec.containers.imagePullPolicy",
         ])

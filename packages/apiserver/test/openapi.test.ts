@@ -3,13 +3,12 @@ import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { requireProgram } from "@wharf/testing";
 import protobuf from "protobufjs";
-import type { RunningApiServer } from "../src/index.js";
-import { ADMIN_TOKEN, startAdminServer } from "./support/local-server.js";
+import { ADMIN_TOKEN, adminServerSuite } from "./support/local-server.js";
 
 const run = promisify(execFile);
 const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
@@ -107,26 +106,12 @@ spec:
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: /openapi/v2 and /openapi/v3`, () => {
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-    const dir = tempDir("wharf-openapi-");
-    const kubeconfig = join(dir.path, "kubeconfig");
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-openapi-");
 
     const send = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
       new Promise<Reply>((resolve, reject) => {
         const req = request(
-          `${api!.url}${path}`,
+          `${suite.api!.url}${path}`,
           {
             method,
             headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
@@ -150,9 +135,19 @@ for (const backend of ["etcd", "brain"] as const) {
       return JSON.parse(r.body.toString("utf8"));
     };
     const kubectl = async (...args: string[]) =>
-      (await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir.path, "cache")}`, ...args])).stdout;
+      (
+        await run(KUBECTL!, [
+          `--kubeconfig=${suite.kubeconfig}`,
+          `--cache-dir=${join(suite.dir.path, "cache")}`,
+          ...args,
+        ])
+      ).stdout;
     const kubectlOut = async (...args: string[]) => {
-      const r = await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir.path, "cache")}`, ...args]);
+      const r = await run(KUBECTL!, [
+        `--kubeconfig=${suite.kubeconfig}`,
+        `--cache-dir=${join(suite.dir.path, "cache")}`,
+        ...args,
+      ]);
       return `${r.stdout}${r.stderr}`;
     };
     const haveKubectl = (t: import("node:test").TestContext) =>
@@ -186,7 +181,8 @@ for (const backend of ["etcd", "brain"] as const) {
       (Array.isArray(ext) ? ext : [ext]).map((g: Json) => `${g.group}/${g.version}/${g.kind}`);
 
     it("kubectl explain prints field descriptions from /openapi/v3", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!haveKubectl(t)) return;
       const containers = await kubectl("explain", "pods.spec.containers");
       assert.match(containers, /KIND:\s+Pod/);
@@ -210,7 +206,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("kubectl explain reads the protobuf /openapi/v2", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!haveKubectl(t)) return;
       // plaintext-openapiv2 is explain's renderer over the v2 protobuf document.
       const out = await kubectl("explain", "deployments.spec.strategy", "--recursive", "--output=plaintext-openapiv2");
@@ -223,10 +220,11 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("client-side kubectl apply patches with strategic merge: containers merge by name", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!haveKubectl(t)) return;
       const file = (name: string, text: string) => {
-        const p = join(dir.path, name);
+        const p = join(suite.dir.path, name);
         writeFileSync(p, text);
         return p;
       };
@@ -292,10 +290,11 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("kubectl leaves manifest validation to the server, which /openapi/v3 says checks fields", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       if (!haveKubectl(t)) return;
       const file = (name: string, text: string) => {
-        const p = join(dir.path, name);
+        const p = join(suite.dir.path, name);
         writeFileSync(p, text);
         return p;
       };
@@ -334,7 +333,8 @@ webhooks:
       await kubectl("delete", "-f", good);
     });
 
-    it("applies strategic merge patches with merge keys and directives", async () => {
+    it("applies strategic merge patches with merge keys and directives", async (t) => {
+      const api = suite.ready(t);
       if (!api) return;
       const json = { "content-type": "application/json", accept: "application/json" };
       const created = await send(
@@ -399,7 +399,8 @@ webhooks:
       await send("DELETE", "/api/v1/namespaces/default/services/smp");
     });
 
-    it("/openapi/v2 has a definition with x-kubernetes-group-version-kind for every served kind, and no other kinds", async () => {
+    it("/openapi/v2 has a definition with x-kubernetes-group-version-kind for every served kind, and no other kinds", async (t) => {
+      const api = suite.ready(t);
       if (!api) return;
       const doc = await getJson("/openapi/v2");
       assert.equal(doc.swagger, "2.0");
@@ -450,7 +451,8 @@ webhooks:
       assert.match(strategy.description, /deployment strategy/);
     });
 
-    it("the protobuf /openapi/v2 decodes to the same document", async () => {
+    it("the protobuf /openapi/v2 decodes to the same document", async (t) => {
+      const api = suite.ready(t);
       if (!api) return;
       const json = await getJson("/openapi/v2");
       const r = await get("/openapi/v2", { accept: PROTOBUF_V2 });
@@ -506,7 +508,8 @@ webhooks:
       });
     });
 
-    it("/openapi/v3 lists every served group version and each document parses", async () => {
+    it("/openapi/v3 lists every served group version and each document parses", async (t) => {
+      const api = suite.ready(t);
       if (!api) return;
       const index = await getJson("/openapi/v3");
       const { kinds, groupVersions } = await servedKinds();
@@ -563,7 +566,8 @@ webhooks:
       assert.equal(index.paths["apis/resource.k8s.io/v1alpha2"], undefined);
     });
 
-    it("answers with ETags, 304 for a matching If-None-Match, gzip when accepted, and immutable ?hash= URLs", async () => {
+    it("answers with ETags, 304 for a matching If-None-Match, gzip when accepted, and immutable ?hash= URLs", async (t) => {
+      const api = suite.ready(t);
       if (!api) return;
       const full = await get("/openapi/v2", { accept: "application/json" });
       const etag = String(full.headers.etag);

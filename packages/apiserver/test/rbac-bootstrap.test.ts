@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
-import type { RunningApiServer } from "../src/index.js";
+import { describe, it } from "node:test";
 import { rbacBootstrapObjects } from "../src/registry/bootstrap/rbac-bootstrap.js";
-import { adminJson, startAdminServer } from "./support/local-server.js";
+import { adminJson, adminServerSuite } from "./support/local-server.js";
 
 // kube-apiserver 1.28's RBAC bootstrap policy as data: the counts, and chosen
 // objects field by field as kube's bootstrappolicy testdata lists them (the
@@ -286,23 +284,11 @@ const policyFields = (o: Json) => ({
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: the RBAC bootstrap objects`, { timeout: 120_000 }, () => {
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-    const dir = tempDir("wharf-rbac-bootstrap-");
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-rbac-bootstrap-");
 
     it("every object passes validation and reads back as the policy has it", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       for (const o of objects) {
         const url = `${collection(o)}/${o.metadata.name}`;
         let created = await adminJson(api.url, "POST", collection(o), o);
@@ -326,7 +312,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("a list by kube's bootstrapping label finds exactly the policy's ClusterRoles and bindings", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const selector = `?labelSelector=${encodeURIComponent("kubernetes.io/bootstrapping=rbac-defaults")}`;
       for (const kind of ["ClusterRole", "ClusterRoleBinding"]) {
         const list = await adminJson(api.url, "GET", `${base}/${plural[kind]}${selector}`);

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
-import type { RunningApiServer } from "../src/index.js";
-import { adminJson, startAdminServer } from "./support/local-server.js";
+import { describe, it } from "node:test";
+import { eventually } from "@wharf/testing";
+import { adminJson, adminServerSuite } from "./support/local-server.js";
 
 // Server-side apply of an autoscaling/v1 Scale on /scale, as kube-apiserver
 // 1.28 does it through managedfields' ScaleHandler: the parent's owners of
@@ -69,28 +68,16 @@ const CRD = {
 
 for (const backend of ["etcd", "brain"] as const) {
   describe(`apiserver on ${backend}: server-side apply on /scale`, { timeout: 120_000 }, () => {
-    const dir = tempDir("wharf-scale-apply-");
-    let store: ProcessServer | undefined;
-    let api: RunningApiServer | undefined;
-
-    before(async (t) => {
-      // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
-      if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
-      ({ store, api } = await startAdminServer(backend, dir.path));
-    });
-    after(async () => {
-      await api?.close();
-      await store?.stop();
-      dir.remove();
-    });
+    const suite = adminServerSuite(backend, "wharf-scale-apply-");
 
     const call = (method: string, path: string, body?: unknown, type = "application/json") =>
-      adminJson(api!.url, method, path, body, type);
+      adminJson(suite.api!.url, method, path, body, type);
     const managedFields = async (path: string): Promise<Json[]> =>
       (await call("GET", path)).body.metadata.managedFields;
 
     it("conflicts with the creator of a Deployment, shares an equal value, takes replicas with force", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const path = "/apis/apps/v1/namespaces/default/deployments";
       const created = await call("POST", `${path}?fieldManager=creator`, {
         apiVersion: "apps/v1",
@@ -151,7 +138,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("is then a conflict for an apply of the Deployment, and for another scale applier", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const path = "/apis/apps/v1/namespaces/default/deployments";
       const manifest = JSON.stringify({
         apiVersion: "apps/v1",
@@ -178,7 +166,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("works on ReplicaSets, StatefulSets and ReplicationControllers", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const selector = { matchLabels: { app: "a" } };
       const kinds = [
         ["/apis/apps/v1/namespaces/default/replicasets", "apps/v1", "ReplicaSet", { selector, template: podTemplate }],
@@ -203,7 +192,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("works on a custom resource's scale subresource, owning its specReplicasPath", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       assert.equal((await call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", CRD)).code, 201);
       const path = "/apis/example.com/v1/namespaces/default/pools";
       await eventually(async () => assert.equal((await call("GET", path)).code, 200, "pools served"));
@@ -238,7 +228,8 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     it("refuses what kube's apply refuses: another kind, no field manager; dry run writes nothing", async (t) => {
-      if (!api) return t.skip("no backend");
+      const api = suite.ready(t);
+      if (!api) return;
       const path = "/apis/apps/v1/namespaces/default/deployments/web/scale";
       const wrongKind = JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } });
       const kind = await call("PATCH", `${path}?fieldManager=scaler`, wrongKind, APPLY);

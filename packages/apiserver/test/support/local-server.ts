@@ -2,7 +2,16 @@ import { writeFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
-import { type ProcessServer, startBrain, startEtcd } from "@wharf/testing";
+import { after, before } from "node:test";
+import {
+  ETCD_BIN,
+  type ProcessServer,
+  requireProgram,
+  startBrain,
+  startEtcd,
+  type TempDir,
+  tempDir,
+} from "@wharf/testing";
 import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../../src/index.js";
 
 /** Options for an API server on a free loopback port over `etcdUrl`, its certificate kept under `dir`. */
@@ -39,6 +48,46 @@ export async function startAdminServer(
   const kubeconfig = join(dir, "kubeconfig");
   writeAdminKubeconfig(kubeconfig, api.url);
   return { store, api, kubeconfig };
+}
+
+/** The backend and admin API server of one describe block (adminServerSuite). */
+export interface AdminServerSuite {
+  store?: ProcessServer;
+  api?: RunningApiServer;
+  /** The admin kubeconfig's path ("" until started). */
+  kubeconfig: string;
+  /** Where the suite keeps its files; removed after it. */
+  readonly dir: TempDir;
+  /** The API server, or undefined after marking the test skipped (etcd is not installed). */
+  ready(t: { skip(message: string): void }): RunningApiServer | undefined;
+}
+
+/**
+ * Registers the enclosing describe's hooks: before, etcd (skipped with a clear message when Debian's etcd-server
+ * is missing) or brain and an admin API server over it; after, both stopped and their directory removed. Hooks
+ * the describe registers afterwards run once the server is up.
+ */
+export function adminServerSuite(backend: "etcd" | "brain", dirPrefix: string): AdminServerSuite {
+  const dir = tempDir(dirPrefix);
+  const suite: AdminServerSuite = {
+    kubeconfig: "",
+    dir,
+    ready(t) {
+      if (!suite.api) t.skip("no backend");
+      return suite.api;
+    },
+  };
+  before(async (t) => {
+    // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
+    if (backend === "etcd" && !requireProgram(t as any, ETCD_BIN, "etcd-server")) return;
+    Object.assign(suite, await startAdminServer(backend, dir.path));
+  });
+  after(async () => {
+    await suite.api?.close();
+    await suite.store?.stop();
+    dir.remove();
+  });
+  return suite;
 }
 
 /** A kubeconfig for `server` that authenticates with ADMIN_TOKEN (a token file must grant it). */
