@@ -139,10 +139,7 @@ export class GenericStore {
       rest,
       labels: this.def.generation === "labels" ? ((metadata as ObjectMeta | undefined)?.labels ?? {}) : undefined,
     });
-    // kube compares the decoded, so defaulted, object: defaults a body left out are no change.
-    const defaulted = structuredClone(next);
-    this.strategy.default?.(defaulted);
-    return !isDeepStrictEqual(strip(defaulted), strip(old));
+    return !isDeepStrictEqual(strip(next), strip(old));
   }
 
   /** kube answers a selector on a field the kind does not index with 400 before reading anything. */
@@ -156,9 +153,15 @@ export class GenericStore {
   }
 
   /** Defaults `obj` in place and throws kube's 422 when it (or its change from `old`) is invalid. */
-  private admit(obj: KubeObject, old?: KubeObject, validate = true, track?: ManagedFieldsTracker): void {
+  private admit(
+    obj: KubeObject,
+    old?: KubeObject,
+    validate = true,
+    track?: ManagedFieldsTracker,
+    defaulted = false,
+  ): void {
     // kube defaults while decoding, then prepares (PrepareForCreate/PrepareForUpdate), then validates.
-    this.strategy.default?.(obj);
+    if (!defaulted) this.strategy.default?.(obj);
     // The field manager sees the request as decoded (defaulted), before the strategy prepares it.
     track?.(obj, old);
     if (!old) this.strategy.prepareForCreate?.(obj);
@@ -355,10 +358,13 @@ export class GenericStore {
             for (const [k, val] of Object.entries(cur)) if (!own.includes(k)) next[k] = structuredClone(val);
             this.def.prepareForStatusUpdate?.(next, cur);
           }
-          if (this.def.generation && mode !== "status" && this.specChanged(next, cur)) {
-            (next.metadata as ObjectMeta).generation = (curMeta.generation ?? 0) + 1;
+          // kube compares the decoded, so defaulted, object: defaults a body left out are no change.
+          const defaultFirst = Boolean(this.def.generation) && mode !== "status";
+          if (defaultFirst) {
+            this.strategy.default?.(next);
+            if (this.specChanged(next, cur)) (next.metadata as ObjectMeta).generation = (curMeta.generation ?? 0) + 1;
           }
-          this.admit(next, cur, validate, track);
+          this.admit(next, cur, validate, track, defaultFirst);
           // Removing the last finalizer of a deleting object deletes it (kube's ShouldDeleteDuringUpdate).
           if (shouldDeleteDuringUpdate(next, cur, this.def.resource, this.def.group)) {
             throw new DeleteDuringUpdate(next, current!.resourceVersion);
