@@ -1,17 +1,45 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { AuthenticationV1Api, KubeConfig } from "@kubernetes/client-node";
 import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
 import { adminRequest, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
-/** The kubectl to drive; WHARF_KUBECTL picks another one. */
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
+/**
+ * The kubectls to drive: WHARF_KUBECTLS (paths separated by `:`; `.ci/run` gives Debian's 1.20 beside the
+ * machine's newer one), else the one on the machine.
+ */
+const KUBECTLS = (
+  process.env.WHARF_KUBECTLS ??
+  ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p)) ??
+  ""
+)
+  .split(":")
+  .filter((p) => p !== "");
+
+/** A kubectl's minor version, as `kubectl version --client` reports it. */
+function clientMinor(kubectl: string): number {
+  const out = execFileSync(kubectl, ["version", "--client", "-o", "json"], { encoding: "utf8" });
+  return Number.parseInt(JSON.parse(out).clientVersion.minor, 10);
+}
+
+/**
+ * What kubectl itself prints differently across the versions this suite knows: Debian's 1.20 (`legacy`) and
+ * 1.28 and later. The server's part of every answer is the same for both.
+ */
+interface Dialect {
+  minor: number;
+  /** 1.20: no CATEGORIES column in `api-resources -o wide`, managedFields shown by `get -o yaml` (there is no
+   * `--show-managed-fields`), `label k-` reports "labeled", the server's 415 for a strategic patch of a custom
+   * resource printed as the server words it, `explain` from /openapi/v2 in its older layout, no `auth whoami`. */
+  legacy: boolean;
+}
 
 // The issue's kubectl proof suite: the everyday kubectl commands against the
 // API server on Debian's etcd and on brain, each command's output asserted as
@@ -144,8 +172,17 @@ interface Outcome {
   stderr: string;
 }
 
-for (const backend of ["etcd", "brain"] as const) {
-  describe(`kubectl suite on ${backend}`, () => {
+const dialects: (Dialect & { kubectl?: string })[] = KUBECTLS.length
+  ? KUBECTLS.map((kubectl) => {
+      const minor = clientMinor(kubectl);
+      return { kubectl, minor, legacy: minor <= 20 };
+    })
+  : [{ minor: 0, legacy: false }];
+const runs = dialects.flatMap((d) => (["etcd", "brain"] as const).map((backend) => ({ ...d, backend })));
+
+for (const { kubectl: KUBECTL, minor, legacy, backend } of runs) {
+  const untested = KUBECTL !== undefined && minor > 20 && minor < 28;
+  describe(`kubectl${KUBECTL ? ` 1.${minor}` : ""} suite on ${backend}`, () => {
     let store: ProcessServer | undefined;
     let api: RunningApiServer | undefined;
     const dir = tempDir("wharf-kubectl-suite-");
@@ -156,6 +193,10 @@ for (const backend of ["etcd", "brain"] as const) {
       // biome-ignore lint/suspicious/noExplicitAny: node:test hands `before` a suite context that can skip.
       const ctx = t as any;
       if (!KUBECTL && !requireProgram(ctx, "/usr/bin/kubectl", "kubernetes-client")) return;
+      if (untested) {
+        ctx.skip(`kubectl 1.${minor}: this suite's expectations are written for 1.20 (Debian's) and 1.28 and later`);
+        return;
+      }
       if (backend === "etcd" && !requireProgram(ctx, ETCD_BIN, "etcd-server")) return;
       ({ store, api } = await startAdminServer(backend, dir.path));
     });
@@ -167,7 +208,7 @@ for (const backend of ["etcd", "brain"] as const) {
     });
 
     const ready = (t: { skip(m: string): void }) => {
-      if (!api) t.skip(KUBECTL ? "no backend" : "no kubectl");
+      if (!api) t.skip(!KUBECTL ? "no kubectl" : untested ? `kubectl 1.${minor} is not covered` : "no backend");
       return api !== undefined;
     };
     /** kubectl's argv: its own discovery cache in the temp dir, the admin kubeconfig. */
@@ -219,7 +260,9 @@ for (const backend of ["etcd", "brain"] as const) {
         false,
       );
       const wide = table(await kubectl("api-resources", "--api-group=apps", "-o", "wide"));
-      assert.deepEqual(wide[0], ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", "VERBS", "CATEGORIES"]);
+      // The categories come from discovery; kubectl 1.20 does not print them.
+      const categories = legacy ? [] : ["CATEGORIES"];
+      assert.deepEqual(wide[0], ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", "VERBS", ...categories]);
       assert.deepEqual(
         wide.find((r) => r[0] === "deployments"),
         [
@@ -228,11 +271,46 @@ for (const backend of ["etcd", "brain"] as const) {
           "apps/v1",
           "true",
           "Deployment",
-          "create,delete,deletecollection,get,list,patch,update,watch",
-          "all",
+          legacy
+            ? "[create delete deletecollection get list patch update watch]"
+            : "create,delete,deletecollection,get,list,patch,update,watch",
+          ...(legacy ? [] : ["all"]),
         ],
       );
       const explain = await kubectl("explain", "deployment.spec.strategy");
+      if (legacy) {
+        // kubectl 1.20 explains from /openapi/v2 (its protobuf form), in its older layout.
+        assert.equal(
+          explain,
+          [
+            "KIND:     Deployment",
+            "VERSION:  apps/v1",
+            "",
+            "RESOURCE: strategy <Object>",
+            "",
+            "DESCRIPTION:",
+            "     The deployment strategy to use to replace existing pods with new ones.",
+            "",
+            "     DeploymentStrategy describes how to replace existing pods with new ones.",
+            "",
+            "FIELDS:",
+            "   rollingUpdate\t<Object>",
+            "     Rolling update config params. Present only if DeploymentStrategyType =",
+            "     RollingUpdate.",
+            "",
+            "   type\t<string>",
+            '     Type of deployment. Can be "Recreate" or "RollingUpdate". Default is',
+            "     RollingUpdate.",
+            "",
+            "     Possible enum values:",
+            '     - `"Recreate"` Kill all existing pods before creating new ones.',
+            '     - `"RollingUpdate"` Replace the old ReplicaSets by new one using rolling',
+            "     update i.e gradually scale down the old ReplicaSets and scale up the new",
+            "     one.",
+          ].join("\n"),
+        );
+        return;
+      }
       assert.match(
         explain,
         /^GROUP: {6}apps\nKIND: {7}Deployment\nVERSION: {4}v1\n\nFIELD: strategy <DeploymentStrategy>\n\nDESCRIPTION:\n {4}The deployment strategy to use to replace existing pods with new ones.\n {4}DeploymentStrategy describes how to replace existing pods with new ones.\n/,
@@ -385,7 +463,11 @@ for (const backend of ["etcd", "brain"] as const) {
       ]) {
         assert.match(yaml, line);
       }
-      assert.doesNotMatch(yaml, /managedFields/, "kubectl hides managedFields");
+      if (legacy) {
+        // kubectl 1.20 prints managedFields, here client-side apply's entry.
+        assert.match(yaml, /^ {2}managedFields:\n {2}- apiVersion: apps\/v1\n {4}fieldsType: FieldsV1\n/m);
+        assert.match(yaml, /^ {4}manager: kubectl-client-side-apply\n {4}operation: Update\n/m);
+      } else assert.doesNotMatch(yaml, /managedFields/, "kubectl hides managedFields");
       const secret = await kubectl("get", "secret", "web-secret", ...n, "-o", "yaml");
       assert.match(secret, /^data:\n {2}password: aHVudGVyMg==\nkind: Secret\n/m);
       assert.match(secret, /^type: Opaque$/m);
@@ -598,10 +680,14 @@ for (const backend of ["etcd", "brain"] as const) {
       assert.equal(await get("wd/w1", "{.spec.size}"), "7");
       const refused = await outcome(["patch", "wd", "w1", ...n, "-p", '{"spec":{"size":8}}']);
       assert.equal(refused.code, 1);
+      const unsupported =
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
       assert.equal(
         refused.stderr.trim(),
-        // kubectl words the server's 415 itself.
-        "error: application/strategic-merge-patch+json is not supported by example.com/v1, Kind=Widget: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+        // kubectl 1.28 words the server's 415 itself; 1.20 prints it as the server's.
+        legacy
+          ? `Error from server (UnsupportedMediaType): ${unsupported}`
+          : `error: application/strategic-merge-patch+json is not supported by example.com/v1, Kind=Widget: ${unsupported}`,
       );
       assert.equal(await get("wd/w1", "{.spec.size}"), "7");
       // kubectl cannot send another patch type: the built-in kinds' 415 lists their four.
@@ -641,7 +727,10 @@ for (const backend of ["etcd", "brain"] as const) {
         ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "TIER"],
         ["web", "0/2", "0", "0", "<age>", "back"],
       ]);
-      assert.equal(await kubectl("label", "deploy", "web", ...n, "tier-"), "deployment.apps/web unlabeled");
+      assert.equal(
+        await kubectl("label", "deploy", "web", ...n, "tier-"),
+        `deployment.apps/web ${legacy ? "labeled" : "unlabeled"}`,
+      );
       assert.equal(await kubectl("get", "deploy", ...n, "-l", "tier", "-o", "name"), "");
       assert.equal(await kubectl("label", "wd", "w1", ...n, "tier=front"), "widget.example.com/w1 labeled");
       assert.equal(await kubectl("get", "wd", ...n, "-l", "tier=front", "-o", "name"), "widget.example.com/w1");
@@ -703,8 +792,9 @@ for (const backend of ["etcd", "brain"] as const) {
         "configmap/web-config serverside-applied",
       );
       assert.equal(await kubectl("get", "cm", "web-config", "-n", "proof-ssa", "-o", "jsonpath={.data.color}"), "red");
+      const shown = legacy ? [] : ["--show-managed-fields"];
       const managers = JSON.parse(
-        await kubectl("get", "cm", "web-config", "-n", "proof-ssa", "--show-managed-fields", "-o", "json"),
+        await kubectl("get", "cm", "web-config", "-n", "proof-ssa", ...shown, "-o", "json"),
       ).metadata.managedFields.map((e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`);
       assert.deepEqual(managers, ["kubectl/Apply", "other/Apply"]);
       // A conflict with an Update manager names its API version.
@@ -725,8 +815,18 @@ for (const backend of ["etcd", "brain"] as const) {
       );
     });
 
-    it("auth whoami", async (t) => {
+    it("auth whoami (kubectl 1.27 and later; a SelfSubjectReview through @kubernetes/client-node before)", async (t) => {
       if (!ready(t)) return;
+      const who = { username: "admin", uid: "1", groups: ["system:masters", "system:authenticated"] };
+      if (legacy) {
+        const kc = new KubeConfig();
+        kc.loadFromFile(kubeconfig);
+        const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({
+          body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+        });
+        assert.deepEqual(JSON.parse(JSON.stringify(review.status?.userInfo)), who);
+        return;
+      }
       assert.deepEqual(table(await kubectl("auth", "whoami")), [
         ["ATTRIBUTE", "VALUE"],
         ["Username", "admin"],
@@ -738,7 +838,7 @@ for (const backend of ["etcd", "brain"] as const) {
         kind: "SelfSubjectReview",
         apiVersion: "authentication.k8s.io/v1",
         metadata: { creationTimestamp: null },
-        status: { userInfo: { username: "admin", uid: "1", groups: ["system:masters", "system:authenticated"] } },
+        status: { userInfo: who },
       });
     });
 
