@@ -20,7 +20,6 @@ import {
   isValidLabelValue,
   isValidPortName,
   isValidPortNum,
-  notFoundField,
   notSupportedField,
   parseQuantity,
   type Quantity,
@@ -29,6 +28,22 @@ import {
   validateLabels,
   validateNonnegativeField,
 } from "@wharf/apimachinery";
+import { validateAffinity, validateTopologySpreadConstraints } from "./pod-affinity.js";
+import {
+  validateContainerSecurityContext,
+  validateEphemeralContainers,
+  validateHostAliases,
+  validateHostProcessAndUsers,
+  validateImagePullSecrets,
+  validateOS,
+  validateOverhead,
+  validatePodHostNetworkDeps,
+  validatePodSecurityContext,
+  validateReadinessGates,
+  validateRuntimeClassName,
+  validateSchedulingGates,
+} from "./pod-security.js";
+import { validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
 import {
   arr,
   child,
@@ -366,32 +381,6 @@ function validateEnvFrom(envFrom: unknown, path: FieldPath): FieldError[] {
   return errs;
 }
 
-function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const mountPoints = new Set<string>();
-  objs(mounts).forEach((m, i) => {
-    const ip = path.index(i);
-    const name = str(m.name);
-    if (name === "") errs.push(requiredField(ip.child("name")));
-    if (!volumes.has(name)) errs.push(notFoundField(ip.child("name"), name));
-    const mountPath = str(m.mountPath);
-    if (mountPath === "") errs.push(requiredField(ip.child("mountPath")));
-    if (mountPoints.has(mountPath)) errs.push(invalidField(ip.child("mountPath"), mountPath, "must be unique"));
-    mountPoints.add(mountPath);
-    const subPath = str(m.subPath);
-    if (subPath !== "") errs.push(...validateLocalDescendingPath(subPath, ip.child("subPath")));
-  });
-  return errs;
-}
-
-/** validateLocalDescendingPath: relative, without '..'. */
-function validateLocalDescendingPath(p: string, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  if (p.startsWith("/")) errs.push(invalidField(path, p, "must be a relative path"));
-  if (p.split("/").includes("..")) errs.push(invalidField(path, p, "must not contain '..'"));
-  return errs;
-}
-
 const pullPolicies = ["Always", "IfNotPresent", "Never"];
 
 function validatePullPolicy(policy: string, path: FieldPath): FieldError[] {
@@ -563,7 +552,7 @@ function validateLifecycle(l: unknown, path: FieldPath): FieldError[] {
 const terminationMessagePolicies = ["File", "FallbackToLogsOnError"];
 
 /** validateContainerCommon: what every kind of container must satisfy. */
-function validateContainerCommon(c: Obj, volumes: Set<string>, path: FieldPath): FieldError[] {
+export function validateContainerCommon(c: Obj, volumes: Set<string>, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (name === "") errs.push(requiredField(path.child("name")));
@@ -579,6 +568,7 @@ function validateContainerCommon(c: Obj, volumes: Set<string>, path: FieldPath):
   errs.push(...validateVolumeMounts(c.volumeMounts, volumes, path.child("volumeMounts")));
   errs.push(...validatePullPolicy(str(c.imagePullPolicy), path.child("imagePullPolicy")));
   errs.push(...validateResourceRequirements(c.resources, path.child("resources")));
+  errs.push(...validateContainerSecurityContext(c.securityContext, path.child("securityContext")));
   return errs;
 }
 
@@ -645,87 +635,6 @@ function validateInitContainers(
     if (c.startupProbe) errs.push(forbiddenField(ip.child("startupProbe"), "may not be set for init containers"));
   });
   return errs;
-}
-
-/** The sources whose one required field kube checks, with that field. */
-const requiredSourceField: Record<string, string> = {
-  hostPath: "path",
-  secret: "secretName",
-  configMap: "name",
-  persistentVolumeClaim: "claimName",
-  nfs: "server",
-  gitRepo: "repository",
-};
-
-function validateVolumeSource(v: Obj, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  let count = 0;
-  for (const s of [
-    "emptyDir",
-    "hostPath",
-    "gitRepo",
-    "gcePersistentDisk",
-    "awsElasticBlockStore",
-    "secret",
-    "nfs",
-    "iscsi",
-    "glusterfs",
-    "flocker",
-    "persistentVolumeClaim",
-    "rbd",
-    "cinder",
-    "cephfs",
-    "quobyte",
-    "downwardAPI",
-    "fc",
-    "flexVolume",
-    "configMap",
-    "azureFile",
-    "vsphereVolume",
-    "photonPersistentDisk",
-    "portworxVolume",
-    "azureDisk",
-    "storageos",
-    "projected",
-    "scaleIO",
-    "csi",
-    "ephemeral",
-  ]) {
-    const src = v[s];
-    if (src === undefined || src === null) continue;
-    if (count > 0) {
-      errs.push(forbiddenField(path.child(s), "may not specify more than 1 volume type"));
-      continue;
-    }
-    count++;
-    const req = requiredSourceField[s];
-    if (req && isObj(src)) {
-      const value = str(src[req]);
-      if (value === "") errs.push(requiredField(path.child(s, req)));
-      else if (s === "hostPath" && value.split("/").includes("..")) {
-        errs.push(invalidField(path.child(s, req), value, "must not contain '..'"));
-      }
-    }
-  }
-  if (count === 0) errs.push(requiredField(path, "must specify a volume type"));
-  return errs;
-}
-
-/** ValidateVolumes; returns the errors and the names of the volumes that passed. */
-function validateVolumes(volumes: unknown, path: FieldPath): { errs: FieldError[]; names: Set<string> } {
-  const errs: FieldError[] = [];
-  const names = new Set<string>();
-  objs(volumes).forEach((v, i) => {
-    const ip = path.index(i);
-    const el = validateVolumeSource(v, ip);
-    const name = str(v.name);
-    if (name === "") el.push(requiredField(ip.child("name")));
-    else for (const m of isDNS1123Label(name)) el.push(invalidField(ip.child("name"), name, m));
-    if (names.has(name)) el.push(duplicateField(ip.child("name"), name));
-    if (el.length === 0) names.add(name);
-    else errs.push(...el);
-  });
-  return { errs, names };
 }
 
 const restartPolicies = ["Always", "OnFailure", "Never"];
@@ -801,6 +710,8 @@ export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
   errs.push(...volErrs);
   errs.push(...validateContainers(spec.containers, names, path.child("containers")));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, names, path.child("initContainers")));
+  errs.push(...validateEphemeralContainers(spec, names, path.child("ephemeralContainers")));
+  errs.push(...validatePodHostNetworkDeps(spec, path));
   const restartPolicy = str(spec.restartPolicy);
   if (restartPolicy === "") errs.push(requiredField(path.child("restartPolicy")));
   else if (!restartPolicies.includes(restartPolicy))
@@ -810,7 +721,15 @@ export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
   else if (!dnsPolicies.includes(dnsPolicy))
     errs.push(notSupportedField(path.child("dnsPolicy"), dnsPolicy, dnsPolicies));
   errs.push(...validateLabels(strMap(spec.nodeSelector), path.child("nodeSelector")));
+  errs.push(...validatePodSecurityContext(spec, path));
+  errs.push(...validateImagePullSecrets(spec.imagePullSecrets, path.child("imagePullSecrets")));
+  errs.push(...validateAffinity(spec.affinity, path.child("affinity")));
   errs.push(...validateDNSConfig(spec, path.child("dnsConfig")));
+  errs.push(...validateReadinessGates(spec.readinessGates, path.child("readinessGates")));
+  errs.push(
+    ...validateTopologySpreadConstraints(spec.topologySpreadConstraints, path.child("topologySpreadConstraints")),
+  );
+  errs.push(...validateHostProcessAndUsers(spec, path));
   const sa = str(spec.serviceAccountName);
   if (sa !== "")
     for (const m of isDNS1123Subdomain(sa)) errs.push(invalidField(path.child("serviceAccountName"), sa, m));
@@ -828,13 +747,22 @@ export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
   if (subdomain !== "")
     for (const m of isDNS1123Label(subdomain)) errs.push(invalidField(path.child("subdomain"), subdomain, m));
   if (arr(spec.tolerations).length > 0) errs.push(...validateTolerations(spec.tolerations, path.child("tolerations")));
+  if (arr(spec.hostAliases).length > 0) errs.push(...validateHostAliases(spec.hostAliases, path.child("hostAliases")));
   const pcn = str(spec.priorityClassName);
   if (pcn !== "")
     for (const m of isDNS1123Subdomain(pcn)) errs.push(invalidField(path.child("priorityClassName"), pcn, m));
+  if (spec.runtimeClassName !== undefined && spec.runtimeClassName !== null) {
+    errs.push(...validateRuntimeClassName(spec.runtimeClassName, path.child("runtimeClassName")));
+  }
   const pp = spec.preemptionPolicy;
   if (pp !== undefined && pp !== null && pp !== "PreemptLowerPriority" && pp !== "Never") {
     errs.push(notSupportedField(path.child("preemptionPolicy"), pp, ["Never", "PreemptLowerPriority"]));
   }
+  if (spec.overhead !== undefined && spec.overhead !== null) {
+    errs.push(...validateOverhead(spec.overhead, path.child("overhead")));
+  }
+  if (spec.os !== undefined && spec.os !== null) errs.push(...validateOS(spec, path.child("os")));
+  errs.push(...validateSchedulingGates(spec.schedulingGates, path.child("schedulingGates")));
   return errs;
 }
 
