@@ -13,6 +13,7 @@ import { withOpenApi } from "./endpoints/openapi.js";
 import { bootstrap } from "./registry/bootstrap/bootstrap.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { ComponentStatuses, defaultComponents } from "./registry/component-statuses.js";
+import { startFlowControlUpkeep } from "./registry/flowcontrol-upkeep.js";
 import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js";
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { preferredNamespacedContent } from "./registry/namespaced-content.js";
@@ -75,6 +76,8 @@ export interface ApiServerOptions {
   advertiseAddress?: string;
   /** How often the ClusterIP and NodePort allocations are repaired from the services (kube: 3 minutes). */
   serviceRepairIntervalMs?: number;
+  /** How often the flow-control bootstrap configuration is ensured again (kube: 1 minute). */
+  flowControlEnsureIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -220,6 +223,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     repairIntervalMs: o.serviceRepairIntervalMs,
     log: o.log,
   });
+  const flowControl = await startFlowControlUpkeep(stores, { intervalMs: o.flowControlEnsureIntervalMs, log: o.log });
   return {
     server,
     url: `https://${host}:${port}`,
@@ -229,6 +233,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       for (const s of sockets) s.destroy();
       await closed;
       serviceControllers.stop();
+      flowControl.stop();
       lifecycle.stop();
       crds.stop();
       caches.stop();

@@ -6,8 +6,16 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { createCa } from "@wharf/pki";
-import { ETCD_BIN, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
-import { type RunningApiServer, startApiServer } from "../src/index.js";
+import {
+  ETCD_BIN,
+  eventually,
+  type ProcessServer,
+  requireProgram,
+  startBrain,
+  startEtcd,
+  tempDir,
+} from "@wharf/testing";
+import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../src/index.js";
 import { ADMIN_TOKEN, adminJson, localServerOptions, writeAdminKubeconfig } from "./support/local-server.js";
 
 // What kube-apiserver 1.28 creates for itself at start, on a real etcd and on
@@ -180,9 +188,9 @@ for (const backend of ["etcd", "brain"] as const) {
     const servers: RunningApiServer[] = [];
 
     /** Another apiserver on the same etcd, trusting the CA in `caFile`. */
-    const startAnother = async (caFile: string) => {
+    const startAnother = async (caFile: string, extra: Partial<ApiServerOptions> = {}) => {
       const s = await startApiServer(
-        localServerOptions(store!.url, dir.path, { tokenAuthFile: tokens, clientCaFile: caFile }),
+        localServerOptions(store!.url, dir.path, { tokenAuthFile: tokens, clientCaFile: caFile, ...extra }),
       );
       servers.push(s);
       return s;
@@ -251,7 +259,8 @@ for (const backend of ["etcd", "brain"] as const) {
         assert.deepEqual(obj.spec, spec, `${path}: spec`);
         assert.deepEqual(obj.metadata.annotations, AUTO_UPDATE, `${path}: annotations`);
         assert.equal(obj.metadata.generation, 1, `${path}: generation`);
-        assert.deepEqual(obj.status, {}, `${path}: status`);
+        // A FlowSchema's status is its Dangling condition (the next test).
+        if (path.startsWith("prioritylevelconfigurations/")) assert.deepEqual(obj.status, {}, `${path}: status`);
       }
       // Every flow schema names a level that exists, every level but exempt and catch-all queues 50 requests per queue.
       for (const fs of (await ok("GET", FLOW_SCHEMAS)).items) {
@@ -274,6 +283,63 @@ for (const backend of ["etcd", "brain"] as const) {
         ["workload-high", 40, 50, 50],
         ["workload-low", 100, 90, 50],
       ]);
+    });
+
+    /** Each FlowSchema's Dangling condition as [name, status, reason, message]. */
+    const dangling = async () =>
+      (await ok("GET", FLOW_SCHEMAS)).items.map((fs: Json) => {
+        const c = (fs.status?.conditions ?? []).find((x: Json) => x.type === "Dangling");
+        return [fs.metadata.name, c?.status, c?.reason, c?.message];
+      });
+    const found = (name: string, level: string) => [
+      name,
+      "False",
+      "Found",
+      `This FlowSchema references the PriorityLevelConfiguration object named "${level}" and it exists`,
+    ];
+
+    it("sets every FlowSchema's Dangling condition as kube's config consumer does", async (t) => {
+      if (!api) return t.skip("no backend");
+      await eventually(async () => {
+        const rows = await dangling();
+        assert.deepEqual(
+          rows,
+          (await ok("GET", FLOW_SCHEMAS)).items.map((fs: Json) =>
+            found(fs.metadata.name, fs.spec.priorityLevelConfiguration.name),
+          ),
+        );
+      }, 20_000);
+      const exempt = await ok("GET", `${FLOW_SCHEMAS}/exempt`);
+      assert.match(exempt.status.conditions[0].lastTransitionTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      // Applied to /status by kube's field manager, so the condition is owned as kube's is.
+      const entry = exempt.metadata.managedFields.find(
+        (m: Json) => m.manager === "api-priority-and-fairness-config-consumer-v1",
+      );
+      assert.deepEqual(
+        { ...entry, time: undefined },
+        {
+          manager: "api-priority-and-fairness-config-consumer-v1",
+          operation: "Apply",
+          apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3",
+          time: undefined,
+          fieldsType: "FieldsV1",
+          fieldsV1: {
+            "f:status": {
+              "f:conditions": {
+                'k:{"type":"Dangling"}': {
+                  ".": {},
+                  "f:lastTransitionTime": {},
+                  "f:message": {},
+                  "f:reason": {},
+                  "f:status": {},
+                  "f:type": {},
+                },
+              },
+            },
+          },
+          subresource: "status",
+        },
+      );
     });
 
     it("publishes the client CA in kube-system/extension-apiserver-authentication", async (t) => {
@@ -336,23 +402,23 @@ for (const backend of ["etcd", "brain"] as const) {
         "AGE",
         "MISSINGPL",
       ]);
-      // Without kube's flow-control controller the Dangling condition is not set, so MissingPL is left out here.
+      // MISSINGPL is the Dangling condition's status.
       assert.deepEqual(
-        fs.slice(1).map((r) => r.slice(0, 4)),
+        fs.slice(1).map((r) => [...r.slice(0, 4), r[5]]),
         [
-          ["catch-all", "catch-all", "10000", "ByUser"],
-          ["endpoint-controller", "workload-high", "150", "ByUser"],
-          ["exempt", "exempt", "1", "<none>"],
-          ["global-default", "global-default", "9900", "ByUser"],
-          ["kube-controller-manager", "workload-high", "800", "ByNamespace"],
-          ["kube-scheduler", "workload-high", "800", "ByNamespace"],
-          ["kube-system-service-accounts", "workload-high", "900", "ByNamespace"],
-          ["probes", "exempt", "2", "<none>"],
-          ["service-accounts", "workload-low", "9000", "ByUser"],
-          ["system-leader-election", "leader-election", "100", "ByUser"],
-          ["system-node-high", "node-high", "400", "ByUser"],
-          ["system-nodes", "system", "500", "ByUser"],
-          ["workload-leader-election", "leader-election", "200", "ByUser"],
+          ["catch-all", "catch-all", "10000", "ByUser", "False"],
+          ["endpoint-controller", "workload-high", "150", "ByUser", "False"],
+          ["exempt", "exempt", "1", "<none>", "False"],
+          ["global-default", "global-default", "9900", "ByUser", "False"],
+          ["kube-controller-manager", "workload-high", "800", "ByNamespace", "False"],
+          ["kube-scheduler", "workload-high", "800", "ByNamespace", "False"],
+          ["kube-system-service-accounts", "workload-high", "900", "ByNamespace", "False"],
+          ["probes", "exempt", "2", "<none>", "False"],
+          ["service-accounts", "workload-low", "9000", "ByUser", "False"],
+          ["system-leader-election", "leader-election", "100", "ByUser", "False"],
+          ["system-node-high", "node-high", "400", "ByUser", "False"],
+          ["system-nodes", "system", "500", "ByUser", "False"],
+          ["workload-leader-election", "leader-election", "200", "ByUser", "False"],
         ],
       );
       const pl = rows(await kubectl("get", "prioritylevelconfigurations"));
@@ -437,6 +503,41 @@ for (const backend of ["etcd", "brain"] as const) {
       // The new CA joins the one already trusted.
       const cm = await ok("GET", AUTH_CONFIGMAP);
       assert.deepEqual(cm.data, { "client-ca-file": kubePem(caPem, second.pem) });
+    });
+
+    it("keeps the configuration and the conditions while running: a dangling schema, a deleted mandatory one", async (t) => {
+      if (!api) return t.skip("no backend");
+      // kube's producer runs every minute; this apiserver every 300 ms.
+      const quick = await startAnother(join(dir.path, "second-ca.crt"), { flowControlEnsureIntervalMs: 300 });
+      await ok(
+        "POST",
+        FLOW_SCHEMAS,
+        {
+          metadata: { name: "orphan" },
+          spec: { priorityLevelConfiguration: { name: "nowhere" }, matchingPrecedence: 6000 },
+        },
+        quick,
+      );
+      const row = async (name: string) => (await dangling()).find((r: Json[]) => r[0] === name);
+      await eventually(
+        async () =>
+          assert.deepEqual(await row("orphan"), [
+            "orphan",
+            "True",
+            "NotFound",
+            'This FlowSchema references the PriorityLevelConfiguration object named "nowhere" but there is no such object',
+          ]),
+        20_000,
+      );
+      await ok("POST", LEVELS, {
+        metadata: { name: "nowhere" },
+        spec: { type: "Limited", limited: { nominalConcurrencyShares: 1, limitResponse: { type: "Reject" } } },
+      });
+      await eventually(async () => assert.deepEqual(await row("orphan"), found("orphan", "nowhere")), 20_000);
+      // A deleted mandatory schema is back within the interval, with its condition.
+      await ok("DELETE", `${FLOW_SCHEMAS}/exempt`);
+      await eventually(async () => assert.deepEqual(await row("exempt"), found("exempt", "exempt")), 20_000);
+      assert.deepEqual((await ok("GET", `${FLOW_SCHEMAS}/exempt`)).spec, KUBE_SPECS["flowschemas/exempt"]);
     });
   });
 }

@@ -136,13 +136,8 @@ async function removeDanglingFlowControl(stores: readonly GenericStore[]): Promi
   }
 }
 
-/**
- * Ensures every bootstrap object through the stores (kube-apiserver's bootstrap and post-start hooks). Objects of
- * one kind are read with one list and written together: a restart reads a few lists instead of a get per object,
- * and a fresh etcd takes each kind's creates in a few group commits.
- */
-export async function bootstrap(stores: readonly GenericStore[], o: BootstrapOptions = {}): Promise<void> {
-  const all = bootstrapObjects(o);
+/** Ensures `all` in order; objects of one kind are read with one list and written concurrently. */
+async function ensureAll(stores: readonly GenericStore[], all: BootstrapObject[], log?: WatchCacheLog): Promise<void> {
   for (let i = 0; i < all.length; ) {
     let end = i + 1;
     while (end < all.length && all[end]!.apiVersion === all[i]!.apiVersion && all[end]!.kind === all[i]!.kind) end++;
@@ -159,7 +154,7 @@ export async function bootstrap(stores: readonly GenericStore[], o: BootstrapOpt
       group.map((b) =>
         ensure(store, b, stored.get(`${b.namespace ?? ""}/${b.name}`)).catch((e) => {
           if (!b.bestEffort) throw e;
-          o.log?.warn(
+          log?.warn(
             { kind: b.kind, namespace: b.namespace, name: b.name, err: String(e) },
             "bootstrap object not ensured",
           );
@@ -167,6 +162,25 @@ export async function bootstrap(stores: readonly GenericStore[], o: BootstrapOpt
       ),
     );
   }
+}
+
+/**
+ * Ensures every bootstrap object through the stores (kube-apiserver's bootstrap and post-start hooks). Objects of
+ * one kind are read with one list and written together: a restart reads a few lists instead of a get per object,
+ * and a fresh etcd takes each kind's creates in a few group commits.
+ */
+export async function bootstrap(stores: readonly GenericStore[], o: BootstrapOptions = {}): Promise<void> {
+  await ensureAll(stores, bootstrapObjects(o), o.log);
   // Once all of kube's configuration is in place, as its producer orders it.
+  await removeDanglingFlowControl(stores);
+}
+
+/**
+ * The flow-control part of the bootstrap again, as kube-apiserver's producer runs it every minute after start: a
+ * deleted mandatory object comes back, a changed auto-updated one is set back, dangling ones go.
+ */
+export async function ensureFlowControl(stores: readonly GenericStore[], log?: WatchCacheLog): Promise<void> {
+  const flowControl = bootstrapObjects().filter((b) => b.apiVersion.startsWith("flowcontrol.apiserver.k8s.io/"));
+  await ensureAll(stores, flowControl, log);
   await removeDanglingFlowControl(stores);
 }
