@@ -10,6 +10,7 @@ import { loadTokenFile } from "./auth/token-file.js";
 import { apiHandler } from "./endpoints/api-handler.js";
 import { InflightLimit } from "./endpoints/inflight-limit.js";
 import { withOpenApi } from "./endpoints/openapi.js";
+import { IdentityLease, type IdentityLeaseOptions } from "./registry/apiserver-identity.js";
 import { bootstrap } from "./registry/bootstrap/bootstrap.js";
 import { API_GROUPS, builtinResources, namespaces } from "./registry/builtin-resources.js";
 import { ComponentStatuses, defaultComponents } from "./registry/component-statuses.js";
@@ -18,6 +19,7 @@ import { GenericStore, type StoreWatchConfig } from "./registry/generic-store.js
 import { NamespaceLifecycle } from "./registry/namespace-lifecycle.js";
 import { preferredNamespacedContent } from "./registry/namespaced-content.js";
 import { customresourcedefinitions } from "./registry/resources/apiextensions.js";
+import { leases } from "./registry/resources/coordination.js";
 import { services } from "./registry/resources/core.js";
 import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
 import { serviceNetwork } from "./registry/service-allocation/service-network.js";
@@ -78,6 +80,8 @@ export interface ApiServerOptions {
   serviceRepairIntervalMs?: number;
   /** How often the flow-control bootstrap configuration is ensured again (kube: 1 minute). */
   flowControlEnsureIntervalMs?: number;
+  /** The identity lease's renewal and collection periods (kube: 10 s and 1 h), and the host it is named after. */
+  identityLease?: Omit<IdentityLeaseOptions, "log" | "now">;
 }
 
 export interface RunningApiServer {
@@ -223,6 +227,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     repairIntervalMs: o.serviceRepairIntervalMs,
     log: o.log,
   });
+  const identity = new IdentityLease(stores.find((s) => s.def === leases)!, { ...o.identityLease, log: o.log });
+  await identity.start();
   const flowControl = await startFlowControlUpkeep(stores, { intervalMs: o.flowControlEnsureIntervalMs, log: o.log });
   return {
     server,
@@ -234,6 +240,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       await closed;
       serviceControllers.stop();
       flowControl.stop();
+      identity.stop();
       lifecycle.stop();
       crds.stop();
       caches.stop();

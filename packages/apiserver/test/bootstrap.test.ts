@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -16,6 +17,7 @@ import {
   tempDir,
 } from "@wharf/testing";
 import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../src/index.js";
+import { apiserverIdentity } from "../src/registry/apiserver-identity.js";
 import { ADMIN_TOKEN, adminJson, localServerOptions, writeAdminKubeconfig } from "./support/local-server.js";
 
 // What kube-apiserver 1.28 creates for itself at start, on a real etcd and on
@@ -340,6 +342,47 @@ for (const backend of ["etcd", "brain"] as const) {
           subresource: "status",
         },
       );
+    });
+
+    it("holds kube's apiserver identity lease, renews it, and collects those of apiservers long gone", async (t) => {
+      if (!api) return t.skip("no backend");
+      const host = hostname();
+      const id = apiserverIdentity(host);
+      assert.match(id, /^apiserver-[a-z2-7]{26}$/);
+      const lease = await ok("GET", `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${id}`);
+      assert.deepEqual(lease.metadata.labels, {
+        "apiserver.kubernetes.io/identity": "kube-apiserver",
+        "kubernetes.io/hostname": host,
+      });
+      assert.equal(lease.spec.holderIdentity, id);
+      assert.equal(lease.spec.leaseDurationSeconds, 3600);
+      assert.match(lease.spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      // Another host's apiserver, gone for over an hour, and one that renewed a minute ago.
+      const other = (name: string, renewed: number) => ({
+        metadata: { name, labels: { "apiserver.kubernetes.io/identity": "kube-apiserver" } },
+        spec: {
+          holderIdentity: name,
+          leaseDurationSeconds: 3600,
+          renewTime: new Date(Date.now() - renewed).toISOString().replace("Z", "000Z"),
+        },
+      });
+      const leasesPath = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases";
+      await ok("POST", leasesPath, other("apiserver-gone", 3_700_000));
+      await ok("POST", leasesPath, other("apiserver-alive", 60_000));
+      const quick = await startAnother(join(dir.path, "first-ca.crt"), {
+        identityLease: { hostname: "quick-host", renewIntervalMs: 200, gcIntervalMs: 200 },
+      });
+      const quickId = apiserverIdentity("quick-host");
+      const first = await ok("GET", `${leasesPath}/${quickId}`, undefined, quick);
+      await eventually(async () => {
+        const names = (await ok("GET", leasesPath)).items.map((l: Json) => l.metadata.name);
+        assert.ok(!names.includes("apiserver-gone"), names.join(" "));
+        assert.ok(names.includes("apiserver-alive") && names.includes(id), names.join(" "));
+        const renewed = await ok("GET", `${leasesPath}/${quickId}`);
+        assert.ok(renewed.spec.renewTime > first.spec.renewTime, "renewed");
+      }, 20_000);
+      await quick.close();
+      servers.splice(servers.indexOf(quick), 1);
     });
 
     it("publishes the client CA in kube-system/extension-apiserver-authentication", async (t) => {
