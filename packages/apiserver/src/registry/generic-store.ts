@@ -172,7 +172,7 @@ export class GenericStore {
       namespaced: this.def.namespaced,
       nameValidator: this.strategy.nameValidator,
     });
-    errors.push(...(this.strategy.validate?.(obj) ?? []));
+    errors.push(...(this.strategy.validate?.(obj, old) ?? []));
     if (old) errors.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
     if (errors.length > 0) throw invalidStatus({ group: this.def.group, kind: this.def.kind }, meta.name ?? "", errors);
   }

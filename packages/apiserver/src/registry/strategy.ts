@@ -33,8 +33,11 @@ export interface KindStrategy {
   prepareForCreate?(obj: KubeObject): void;
   /** Carries stored values an update may omit into it, after defaulting and before validation (kube's PrepareForUpdate). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
-  /** Validates a new object (after defaulting); metadata is validated by the store. */
-  validate?(obj: KubeObject): FieldError[];
+  /**
+   * Validates an object (after defaulting); metadata is validated by the store. `old` is the stored object on
+   * update: a few checks are lenient with what was already stored, as kube's validation options are.
+   */
+  validate?(obj: KubeObject, old?: KubeObject): FieldError[];
   /** Validates an update against the stored object (immutable fields), in addition to validate(). */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** How metadata.name is checked; DNS subdomain unless given. */

@@ -34,6 +34,7 @@ import {
   defaultClaimSpec,
   defaultEmbeddedMetadata,
   defaultPodTemplate,
+  podTemplateValidationOptions,
   validatePodSpecificAnnotations,
   validatePodTemplateSpec,
 } from "./pod-spec.js";
@@ -87,7 +88,12 @@ function validateSelector(spec: Obj, path: FieldPath, kind: string): FieldError[
 }
 
 /** ValidatePodTemplateSpecForReplicaSet (Deployments and ReplicaSets). */
-function validateTemplateForReplicaSet(spec: Obj, path: FieldPath, invalidSelectorMsg: string): FieldError[] {
+function validateTemplateForReplicaSet(
+  spec: Obj,
+  path: FieldPath,
+  invalidSelectorMsg: string,
+  old: KubeObject | undefined,
+): FieldError[] {
   const errs: FieldError[] = [];
   const selector = selectorOf(spec);
   const match = labelSelectorMatches(selector, templateLabels(spec));
@@ -108,7 +114,7 @@ function validateTemplateForReplicaSet(spec: Obj, path: FieldPath, invalidSelect
       ),
     );
   }
-  errs.push(...validatePodTemplateSpec(template, tPath));
+  errs.push(...validatePodTemplateSpec(template, tPath, podTemplateValidationOptions(sub(old?.spec, "template"))));
   const tspec = sub(template, "spec") ?? {};
   if (str(tspec.restartPolicy) !== "Always") {
     errs.push(notSupportedField(tPath.child("spec", "restartPolicy"), str(tspec.restartPolicy), ["Always"]));
@@ -195,13 +201,13 @@ function goDeploymentStrategy(s: Obj): GoValue {
   return new GoValue(`apps.DeploymentStrategy{Type:${goQuote(str(s.type))}, RollingUpdate:${ruText}}`);
 }
 
-function validateDeployment(obj: KubeObject): FieldError[] {
+function validateDeployment(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const path = FieldPath.of("spec");
   const errs: FieldError[] = [];
   errs.push(...validateNonnegativeField(num(spec.replicas) ?? 0, path.child("replicas")));
   errs.push(...validateSelector(spec, path, "deployment"));
-  errs.push(...validateTemplateForReplicaSet(spec, path, "invalid label selector"));
+  errs.push(...validateTemplateForReplicaSet(spec, path, "invalid label selector", old));
   errs.push(...validateDeploymentStrategy(sub(spec, "strategy"), path.child("strategy")));
   errs.push(...validateNonnegativeField(num(spec.minReadySeconds) ?? 0, path.child("minReadySeconds")));
   const rhl = num(spec.revisionHistoryLimit);
@@ -232,14 +238,14 @@ function defaultReplicaSet(obj: KubeObject): void {
   defaultTemplate(spec);
 }
 
-function validateReplicaSet(obj: KubeObject): FieldError[] {
+function validateReplicaSet(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const path = FieldPath.of("spec");
   const errs: FieldError[] = [];
   errs.push(...validateNonnegativeField(num(spec.replicas) ?? 0, path.child("replicas")));
   errs.push(...validateNonnegativeField(num(spec.minReadySeconds) ?? 0, path.child("minReadySeconds")));
   errs.push(...validateSelector(spec, path, "deployment"));
-  errs.push(...validateTemplateForReplicaSet(spec, path, "invalid label selector"));
+  errs.push(...validateTemplateForReplicaSet(spec, path, "invalid label selector", old));
   return errs;
 }
 
@@ -416,7 +422,7 @@ function defaultDaemonSet(obj: KubeObject): void {
   defaultTemplate(spec);
 }
 
-function validateDaemonSet(obj: KubeObject): FieldError[] {
+function validateDaemonSet(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const path = FieldPath.of("spec");
   const errs: FieldError[] = [];
@@ -438,7 +444,13 @@ function validateDaemonSet(obj: KubeObject): FieldError[] {
     );
   }
   const template = sub(spec, "template");
-  errs.push(...validatePodTemplateSpec(template, path.child("template")));
+  errs.push(
+    ...validatePodTemplateSpec(
+      template,
+      path.child("template"),
+      podTemplateValidationOptions(sub(old?.spec, "template")),
+    ),
+  );
   const tspec = sub(template, "spec") ?? {};
   if (str(tspec.restartPolicy) !== "Always") {
     errs.push(notSupportedField(path.child("template", "spec", "restartPolicy"), str(tspec.restartPolicy), ["Always"]));

@@ -19,7 +19,12 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { cronScheduleError } from "./cron.js";
-import { defaultEmbeddedMetadata, defaultPodTemplate, validatePodTemplateSpec } from "./pod-spec.js";
+import {
+  defaultEmbeddedMetadata,
+  defaultPodTemplate,
+  podTemplateValidationOptions,
+  validatePodTemplateSpec,
+} from "./pod-spec.js";
 import { child, isObj, num, type Obj, same, setDefault, setDefaultStr, str, strMap, sub } from "./util.js";
 
 const LEGACY_JOB_NAME = "job-name";
@@ -114,7 +119,7 @@ function validateGeneratedSelector(obj: KubeObject): FieldError[] {
 }
 
 /** validateJobSpec: what a Job and a CronJob's jobTemplate share. */
-function validateJobSpecCommon(spec: Obj, path: FieldPath): FieldError[] {
+function validateJobSpecCommon(spec: Obj, path: FieldPath, oldSpec: unknown): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"]) {
     const v = num(spec[f]);
@@ -142,7 +147,13 @@ function validateJobSpecCommon(spec: Obj, path: FieldPath): FieldError[] {
     }
   }
   const template = sub(spec, "template");
-  errs.push(...validatePodTemplateSpec(template, path.child("template")));
+  errs.push(
+    ...validatePodTemplateSpec(
+      template,
+      path.child("template"),
+      podTemplateValidationOptions(sub(oldSpec, "template")),
+    ),
+  );
   const rp = str(sub(template, "spec")?.restartPolicy);
   const rpPath = path.child("template", "spec", "restartPolicy");
   if (rp === "Always" || rp === "") errs.push(requiredField(rpPath, 'valid values: "OnFailure", "Never"'));
@@ -153,12 +164,12 @@ function validateJobSpecCommon(spec: Obj, path: FieldPath): FieldError[] {
   return errs;
 }
 
-function validateJob(obj: KubeObject): FieldError[] {
+function validateJob(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const path = FieldPath.of("spec");
   const errs: FieldError[] = [];
   errs.push(...validateGeneratedSelector(obj));
-  errs.push(...validateJobSpecCommon(spec, path));
+  errs.push(...validateJobSpecCommon(spec, path, old?.spec));
   const selector = isObj(spec.selector) ? (spec.selector as LabelSelectorSpec) : undefined;
   if (!selector) errs.push(requiredField(path.child("selector")));
   else errs.push(...validateLabelSelector(selector, path.child("selector")));
@@ -301,7 +312,7 @@ function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined, path: FieldPat
   const jt = sub(spec, "jobTemplate") ?? {};
   const jtSpec = sub(jt, "spec") ?? {};
   const jtPath = path.child("jobTemplate");
-  errs.push(...validateJobSpecCommon(jtSpec, jtPath.child("spec")));
+  errs.push(...validateJobSpecCommon(jtSpec, jtPath.child("spec"), sub(sub(oldSpec, "jobTemplate"), "spec")));
   if (isObj(jtSpec.selector)) {
     errs.push(
       invalidGoField(
@@ -322,8 +333,8 @@ function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined, path: FieldPat
 
 export const cronJobStrategy: KindStrategy = {
   default: defaultCronJob,
-  validate(obj) {
-    const errs = validateCronJobSpec(specOf(obj), undefined, FieldPath.of("spec"));
+  validate(obj, old) {
+    const errs = validateCronJobSpec(specOf(obj), old && specOf(old), FieldPath.of("spec"));
     const name = obj.metadata?.name ?? "";
     if (Buffer.byteLength(name, "utf8") > 52) {
       errs.push(invalidField(FieldPath.of("metadata", "name"), name, "must be no more than 52 characters"));

@@ -14,7 +14,13 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { SYSTEM_PRIORITY_CLASSES } from "./cluster.js";
-import { defaultPodSpec, validatePodSpec, validatePodSpecificAnnotations, validateTolerations } from "./pod-spec.js";
+import {
+  defaultPodSpec,
+  podValidationOptions,
+  validatePodSpec,
+  validatePodSpecificAnnotations,
+  validateTolerations,
+} from "./pod-spec.js";
 import { child, num, type Obj, objs, same, setDefault, str, strMap, sub } from "./util.js";
 
 const MAX_INT32 = 2147483647;
@@ -117,13 +123,13 @@ function imageWhitespace(containers: unknown, path: FieldPath): FieldError[] {
   return errs;
 }
 
-function validatePod(obj: KubeObject): FieldError[] {
+function validatePod(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = (obj.spec ?? {}) as Obj;
   const errs: FieldError[] = [];
   errs.push(
     ...validatePodSpecificAnnotations(obj.metadata?.annotations, spec, FieldPath.of("metadata", "annotations")),
   );
-  errs.push(...validatePodSpec(spec, FieldPath.of("spec")));
+  errs.push(...validatePodSpec(spec, FieldPath.of("spec"), podValidationOptions(old?.spec), obj.metadata?.name));
   const specPath = FieldPath.of("spec");
   if (str(spec.serviceAccountName) === "") {
     objs(spec.volumes).forEach((v, vi) => {

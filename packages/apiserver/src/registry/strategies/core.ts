@@ -22,7 +22,7 @@ import {
   validateLabelSelector,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
-import { defaultPodTemplate, validatePodTemplateSpec } from "./pod-spec.js";
+import { defaultPodTemplate, podTemplateValidationOptions, validatePodTemplateSpec } from "./pod-spec.js";
 import {
   arr,
   child,
@@ -480,8 +480,9 @@ export const podTemplateStrategy: KindStrategy = {
   default(obj) {
     defaultPodTemplate(child(obj, "template"));
   },
-  validate(obj) {
-    return validatePodTemplateSpec(sub(obj, "template"), FieldPath.of("template"));
+  validate(obj, old) {
+    const opts = podTemplateValidationOptions(old?.template);
+    return validatePodTemplateSpec(sub(obj, "template"), FieldPath.of("template"), opts);
   },
 };
 
@@ -496,7 +497,7 @@ export const replicationControllerStrategy: KindStrategy = {
     setDefault(spec, "replicas", 1);
     if (template) defaultPodTemplate(template);
   },
-  validate(obj) {
+  validate(obj, old) {
     const spec = specOf(obj);
     const path = FieldPath.of("spec");
     const errs: FieldError[] = [];
@@ -520,7 +521,8 @@ export const replicationControllerStrategy: KindStrategy = {
           ),
         );
       }
-      errs.push(...validatePodTemplateSpec(template, path.child("template")));
+      const opts = podTemplateValidationOptions(sub(old?.spec, "template"));
+      errs.push(...validatePodTemplateSpec(template, path.child("template"), opts));
       const rp = str(sub(template, "spec")?.restartPolicy);
       if (rp !== "Always")
         errs.push(notSupportedField(path.child("template", "spec", "restartPolicy"), rp, ["Always"]));

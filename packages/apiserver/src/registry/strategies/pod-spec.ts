@@ -28,7 +28,14 @@ import {
   validateLabels,
   validateNonnegativeField,
 } from "@wharf/apimachinery";
-import { validateAffinity, validateTopologySpreadConstraints } from "./pod-affinity.js";
+import {
+  type AffinityValidationOptions,
+  hasInvalidLabelValueInAffinitySelector,
+  hasInvalidTopologySpreadConstraintLabelSelector,
+  type TopologySpreadValidationOptions,
+  validateAffinity,
+  validateTopologySpreadConstraints,
+} from "./pod-affinity.js";
 import {
   validateContainerSecurityContext,
   validateEphemeralContainers,
@@ -43,7 +50,7 @@ import {
   validateRuntimeClassName,
   validateSchedulingGates,
 } from "./pod-security.js";
-import { validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
+import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
 import {
   arr,
   child,
@@ -565,7 +572,8 @@ export function validateContainerCommon(c: Obj, volumes: Set<string>, path: Fiel
   errs.push(...validateContainerPorts(c.ports, path.child("ports")));
   errs.push(...validateEnv(c.env, path.child("env")));
   errs.push(...validateEnvFrom(c.envFrom, path.child("envFrom")));
-  errs.push(...validateVolumeMounts(c.volumeMounts, volumes, path.child("volumeMounts")));
+  errs.push(...validateVolumeMounts(c.volumeMounts, volumes, path.child("volumeMounts"), c));
+  errs.push(...validateVolumeDevices(c.volumeDevices, c.volumeMounts, volumes, path.child("volumeDevices")));
   errs.push(...validatePullPolicy(str(c.imagePullPolicy), path.child("imagePullPolicy")));
   errs.push(...validateResourceRequirements(c.resources, path.child("resources")));
   errs.push(...validateContainerSecurityContext(c.securityContext, path.child("securityContext")));
@@ -703,10 +711,35 @@ function validateDNSConfig(spec: Obj, path: FieldPath): FieldError[] {
   return errs;
 }
 
+/** The parts of kube's PodValidationOptions that depend on what was stored. */
+export interface PodValidationOptions extends AffinityValidationOptions, TopologySpreadValidationOptions {}
+
+/**
+ * kube's validation options for an update of a pod spec stored as `oldSpec` (none on create): selectors stored
+ * before a stricter check may stay, so such an object can still be updated.
+ */
+export function podValidationOptions(oldSpec: unknown): PodValidationOptions {
+  if (!isObj(oldSpec)) return {};
+  return {
+    allowInvalidLabelValueInSelector: hasInvalidLabelValueInAffinitySelector(oldSpec),
+    allowInvalidTopologySpreadConstraintLabelSelector: hasInvalidTopologySpreadConstraintLabelSelector(oldSpec),
+  };
+}
+
+/** The options for an update of a pod template stored as `oldTemplate`. */
+export const podTemplateValidationOptions = (oldTemplate: unknown): PodValidationOptions =>
+  podValidationOptions(sub(oldTemplate, "spec"));
+
 /** ValidatePodSpec, in kube's order. */
-export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
+export function validatePodSpec(
+  spec: Obj,
+  path: FieldPath,
+  opts: PodValidationOptions = {},
+  /** A pod's own name (templates have none): its ephemeral volumes' claim names are checked with it. */
+  podName?: string,
+): FieldError[] {
   const errs: FieldError[] = [];
-  const { errs: volErrs, names } = validateVolumes(spec.volumes, path.child("volumes"));
+  const { errs: volErrs, names } = validateVolumes(spec.volumes, path.child("volumes"), podName);
   errs.push(...volErrs);
   errs.push(...validateContainers(spec.containers, names, path.child("containers")));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, names, path.child("initContainers")));
@@ -723,11 +756,11 @@ export function validatePodSpec(spec: Obj, path: FieldPath): FieldError[] {
   errs.push(...validateLabels(strMap(spec.nodeSelector), path.child("nodeSelector")));
   errs.push(...validatePodSecurityContext(spec, path));
   errs.push(...validateImagePullSecrets(spec.imagePullSecrets, path.child("imagePullSecrets")));
-  errs.push(...validateAffinity(spec.affinity, path.child("affinity")));
+  errs.push(...validateAffinity(spec.affinity, path.child("affinity"), opts));
   errs.push(...validateDNSConfig(spec, path.child("dnsConfig")));
   errs.push(...validateReadinessGates(spec.readinessGates, path.child("readinessGates")));
   errs.push(
-    ...validateTopologySpreadConstraints(spec.topologySpreadConstraints, path.child("topologySpreadConstraints")),
+    ...validateTopologySpreadConstraints(spec.topologySpreadConstraints, path.child("topologySpreadConstraints"), opts),
   );
   errs.push(...validateHostProcessAndUsers(spec, path));
   const sa = str(spec.serviceAccountName);
@@ -792,7 +825,11 @@ export function validatePodSpecificAnnotations(annotations: unknown, spec: Obj, 
 }
 
 /** ValidatePodTemplateSpec: note kube's paths "<template>.labels", not ".metadata.labels". */
-export function validatePodTemplateSpec(template: Obj | undefined, path: FieldPath): FieldError[] {
+export function validatePodTemplateSpec(
+  template: Obj | undefined,
+  path: FieldPath,
+  opts: PodValidationOptions = {},
+): FieldError[] {
   const errs: FieldError[] = [];
   const t = template ?? {};
   const meta = sub(t, "metadata") ?? {};
@@ -800,7 +837,7 @@ export function validatePodTemplateSpec(template: Obj | undefined, path: FieldPa
   errs.push(...validateLabels(strMap(meta.labels), path.child("labels")));
   errs.push(...validateAnnotations(strMap(meta.annotations), path.child("annotations")));
   errs.push(...validatePodSpecificAnnotations(meta.annotations, spec, path.child("annotations")));
-  errs.push(...validatePodSpec(spec, path.child("spec")));
+  errs.push(...validatePodSpec(spec, path.child("spec"), opts));
   if (arr(spec.ephemeralContainers).length > 0) {
     errs.push(
       forbiddenField(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"),
