@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { RangeRequest, RangeResponse } from "@wharf/etcd-api";
-import { tempDir } from "@wharf/testing";
+import { eventually, tempDir } from "@wharf/testing";
 import { LmdbReader } from "../src/engine/lmdb-reader.js";
 import { Brain, defaultConfig, type LmdbEngine } from "../src/index.js";
 import { RangeRefsResponse, rangeByReference, rangeFromRefs } from "../src/server/range-refs.js";
@@ -215,16 +215,18 @@ test("over the relay, a Range whose record has gone is asked again and answered 
         error: (code, details) => assert.fail(`${code} ${details}`),
       });
     }
-    const settle = () => new Promise((r) => setTimeout(r, 50));
-    await settle();
-    assert.equal(answered, 32, "32 pages held, 8 waiting");
+    // Counts are awaited, not timed (a loaded host may take a while), then held a moment to show they stop there.
+    const reaches = async (n: number, message: string) => {
+      await eventually(async () => assert.equal(answered, n, message), 20_000, 10);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(answered, n, message);
+    };
+    await reaches(32, "32 pages held, 8 waiting");
     held.shift()!();
     held.shift()!();
-    await settle();
-    assert.equal(answered, 34, "each page sent lets one waiting page be read");
+    await reaches(34, "each page sent lets one waiting page be read");
     for (const sent of held.splice(0)) sent();
-    await settle();
-    assert.equal(answered, 40);
+    await reaches(40, "all answered once sent");
     for (const sent of held.splice(0)) sent();
   } finally {
     close();
