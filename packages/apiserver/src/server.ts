@@ -24,6 +24,7 @@ import { services } from "./registry/resources/core.js";
 import { startServiceControllers } from "./registry/service-allocation/service-controllers.js";
 import { serviceNetwork } from "./registry/service-allocation/service-network.js";
 import { ServiceStore } from "./registry/service-allocation/service-store.js";
+import { setAllowPrivileged } from "./registry/strategies/pod-security.js";
 import { EtcdStorage } from "./storage/etcd-storage.js";
 import type { Storage } from "./storage/storage.js";
 import type { WatchCacheLog } from "./storage/watch-cache.js";
@@ -51,6 +52,8 @@ export interface ApiServerOptions {
   tokenAuthFile?: string;
   /** Let unauthenticated requests in as system:anonymous (off: they get 401). */
   anonymousAuth?: boolean;
+  /** kube's --allow-privileged (false): whether privileged containers are admitted. Process-wide, as kube's. */
+  allowPrivileged?: boolean;
   /** Delete the contents of terminating namespaces (default on; tests turn it off to observe Terminating). */
   finalizeNamespaces?: boolean;
   /** kube's --watch-cache: serve watches and RV=0 lists from one watch cache per resource (default on). */
@@ -121,6 +124,7 @@ async function servingCertificate(o: ApiServerOptions): Promise<{ cert: Buffer; 
 }
 
 export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
+  setAllowPrivileged(o.allowPrivileged ?? false);
   const cacheSizes = parseWatchCacheSizes(o.watchCacheSizes ?? []);
   const storage = EtcdStorage.connect(o.etcdServers, {
     tls: { caFile: o.etcdCafile, certFile: o.etcdCertfile, keyFile: o.etcdKeyfile },

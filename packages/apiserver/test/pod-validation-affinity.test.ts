@@ -3,9 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { FieldError } from "@wharf/apimachinery";
 import { fieldPath } from "@wharf/apimachinery";
-import { builtinStrategies } from "../src/registry/strategies/index.js";
 import {
   hasInvalidLabelValueInAffinitySelector,
   hasInvalidTopologySpreadConstraintLabelSelector,
@@ -13,27 +11,7 @@ import {
   validateTopologySpreadConstraints,
 } from "../src/registry/strategies/pod-affinity.js";
 import type { KubeObject } from "../src/registry/strategy.js";
-
-type Cause = [type: string, field: string, message: string];
-
-function strategy(key: string) {
-  const s = builtinStrategies.get(key);
-  assert.ok(s, `no strategy for ${key}`);
-  return s;
-}
-
-function causes(errs: FieldError[]): Cause[] {
-  return errs.map((e) => [e.type, e.field, e.body()]);
-}
-
-/** Validation of a new object as the store admits it: defaulted, prepared, validated. */
-function create(key: string, obj: KubeObject): Cause[] {
-  const o = structuredClone(obj);
-  const s = strategy(key);
-  s.default?.(o);
-  s.prepareForCreate?.(o);
-  return causes(s.validate?.(o) ?? []);
-}
+import { causes, create } from "./support/strategy-causes.js";
 
 const pod = (spec: Record<string, unknown>): KubeObject => ({
   apiVersion: "v1",

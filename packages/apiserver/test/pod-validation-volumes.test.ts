@@ -1,19 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type FieldError, FieldPath, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from "@wharf/apimachinery";
-import { builtinStrategies } from "../src/registry/strategies/index.js";
+import { FieldPath, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from "@wharf/apimachinery";
 import {
   validateVolumeDevices,
   validateVolumeMounts,
   validateVolumes,
 } from "../src/registry/strategies/pod-volumes.js";
 import type { KubeObject } from "../src/registry/strategy.js";
+import { type Cause, causes, create as createAs } from "./support/strategy-causes.js";
 
 // Volume sources, volume mounts and volume devices of a PodSpec, checked as
 // kube-apiserver 1.28 checks them: each case gives the exact causes (type,
 // field, message) a Pod create answers with.
 
-type Cause = [type: string, field: string, message: string];
 type J = Record<string, unknown>;
 
 const INVALID = "FieldValueInvalid";
@@ -24,19 +23,8 @@ const NOT_FOUND = "FieldValueNotFound";
 const DUPLICATE = "FieldValueDuplicate";
 const TOO_LONG = "FieldValueTooLong";
 
-function causes(errs: FieldError[]): Cause[] {
-  return errs.map((e) => [e.type, e.field, e.body()]);
-}
-
 /** Creates a pod as the store does (defaults, prepareForCreate, validate) and returns the causes. */
-function create(obj: KubeObject): Cause[] {
-  const s = builtinStrategies.get("/Pod");
-  assert.ok(s, "no Pod strategy");
-  const o = structuredClone(obj);
-  s.default?.(o);
-  s.prepareForCreate?.(o);
-  return causes(s.validate?.(o) ?? []);
-}
+const create = (obj: KubeObject): Cause[] => createAs("/Pod", obj);
 
 function pod(volumes: J[], mounts: J[] = [], name = "p"): KubeObject {
   return {

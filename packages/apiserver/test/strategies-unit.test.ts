@@ -1,47 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { FieldError } from "@wharf/apimachinery";
-import { builtinStrategies } from "../src/registry/strategies/index.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read decoded JSON
 type J = any;
 
 import type { KubeObject } from "../src/registry/strategy.js";
-
-type Cause = [type: string, field: string, message: string];
-
-function strategy(key: string) {
-  const s = builtinStrategies.get(key);
-  assert.ok(s, `no strategy for ${key}`);
-  return s;
-}
-
-/** A new object as the store admits it: defaulted, then prepared for create. */
-function defaulted(key: string, obj: KubeObject): KubeObject {
-  const o = structuredClone(obj);
-  strategy(key).default?.(o);
-  strategy(key).prepareForCreate?.(o);
-  return o;
-}
-
-function causes(errs: FieldError[]): Cause[] {
-  return errs.map((e) => [e.type, e.field, e.body()]);
-}
-
-function create(key: string, obj: KubeObject): Cause[] {
-  const o = defaulted(key, obj);
-  return causes(strategy(key).validate?.(o) ?? []);
-}
-
-function update(key: string, old: KubeObject, next: KubeObject): Cause[] {
-  const s = strategy(key);
-  const o = defaulted(key, old);
-  // The store's update order: defaults, then stored values carried over, then validation.
-  const n = structuredClone(next);
-  s.default?.(n);
-  s.prepareForUpdate?.(n, o);
-  return causes([...(s.validate?.(n, o) ?? []), ...(s.validateUpdate?.(n, o) ?? [])]);
-}
+import { create, defaulted, strategy, update } from "./support/strategy-causes.js";
 
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({
   name,

@@ -48,6 +48,12 @@ export function apiserverCommand(): Command {
       false,
     )
     .option(
+      "--allow-privileged [bool]",
+      "admit privileged containers (and Windows hostProcess ones); otherwise they are refused as kube-apiserver refuses them",
+      bool("allow-privileged"),
+      false,
+    )
+    .option(
       "--watch-cache [bool]",
       "serve watches and resourceVersion=0 lists from one watch cache per resource, fed by one etcd watch each",
       bool("watch-cache"),
@@ -111,6 +117,7 @@ export function apiserverCommand(): Command {
           clientCaFile: o.clientCaFile,
           tokenAuthFile: o.tokenAuthFile,
           anonymousAuth: o.anonymousAuth,
+          allowPrivileged: o.allowPrivileged,
           watchCache: o.watchCache,
           watchCacheSizes: o.watchCacheSizes,
           defaultWatchCacheSize: o.defaultWatchCacheSize,

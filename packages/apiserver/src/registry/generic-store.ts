@@ -365,6 +365,10 @@ export class GenericStore {
             if (this.specChanged(next, cur)) (next.metadata as ObjectMeta).generation = (curMeta.generation ?? 0) + 1;
           }
           this.admit(next, cur, validate, track, defaultFirst);
+          if (mode === "status") {
+            const errors = this.strategy.validateStatusUpdate?.(next, cur) ?? [];
+            if (errors.length > 0) throw invalidStatus({ group: this.def.group, kind: this.def.kind }, name, errors);
+          }
           // Removing the last finalizer of a deleting object deletes it (kube's ShouldDeleteDuringUpdate).
           if (shouldDeleteDuringUpdate(next, cur, this.def.resource, this.def.group)) {
             throw new DeleteDuringUpdate(next, current!.resourceVersion);

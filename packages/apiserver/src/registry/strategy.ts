@@ -38,6 +38,8 @@ export interface KindStrategy {
    * update: a few checks are lenient with what was already stored, as kube's validation options are.
    */
   validate?(obj: KubeObject, old?: KubeObject): FieldError[];
+  /** Validates a /status write against the stored object (kube's status strategy's ValidateUpdate). */
+  validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Validates an update against the stored object (immutable fields), in addition to validate(). */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** How metadata.name is checked; DNS subdomain unless given. */

@@ -140,6 +140,8 @@ async function run(o: UpOptions, dir: string, lock: UpLock, signals: Signals): P
         ...["--etcd-servers", brainUrl, "--bind-address", o.bindAddress, "--secure-port", String(o.securePort)],
         ...["--tls-cert-file", pki.files.servingCert, "--tls-private-key-file", pki.files.servingKey],
         ...["--client-ca-file", pki.files.caCert],
+        // As kind and kubeadm run it: a one-machine cluster runs privileged system pods.
+        "--allow-privileged=true",
       ],
       // /readyz wants credentials: the admin's certificate, as kubectl will use it.
       check: () => probe(`${apiUrl}/readyz`, apiserverReady, tls),

@@ -14,7 +14,9 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { SYSTEM_PRIORITY_CLASSES } from "./cluster.js";
+import { validateSeccompAnnotationsAndFields } from "./pod-security.js";
 import {
+  defaultHostNetworkPorts,
   defaultPodSpec,
   podValidationOptions,
   validatePodSpec,
@@ -89,6 +91,7 @@ function defaultPod(obj: KubeObject): void {
   for (const c of [...objs(spec.containers), ...objs(spec.initContainers)]) defaultRequestsFromLimits(c);
   setDefault(spec, "enableServiceLinks", true);
   defaultPodSpec(spec);
+  defaultHostNetworkPorts(spec);
   // Priority admission.
   if (spec.priority === undefined || spec.priority === null) {
     // The Priority admission plugin resolves kube's two system classes.
@@ -147,6 +150,21 @@ function validatePod(obj: KubeObject, old?: KubeObject): FieldError[] {
   }
   errs.push(...imageWhitespace(spec.containers, specPath.child("containers")));
   errs.push(...imageWhitespace(spec.initContainers, specPath.child("initContainers")));
+  if (!old) errs.push(...validatePodCreateOnly(obj, spec, specPath));
+  return errs;
+}
+
+/** What ValidatePodCreate adds to the spec's validation. */
+function validatePodCreateOnly(obj: KubeObject, spec: Obj, specPath: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  // Only the ephemeralcontainers subresource adds them, to a running pod.
+  if (objs(spec.ephemeralContainers).length > 0) {
+    errs.push(forbiddenField(specPath.child("ephemeralContainers"), "cannot be set on create"));
+  }
+  if (str(spec.nodeName) !== "" && objs(spec.schedulingGates).length > 0) {
+    errs.push(forbiddenField(specPath.child("nodeName"), "cannot be set until all schedulingGates have been cleared"));
+  }
+  errs.push(...validateSeccompAnnotationsAndFields(obj.metadata?.annotations, spec, specPath));
   return errs;
 }
 

@@ -1,6 +1,8 @@
 // Service: SetDefaults_Service, ValidateService and ValidateServiceUpdate of
 // Kubernetes 1.28. IP families and allocation belong to the allocator; the
 // clusterIP/clusterIPs pairing the service REST storage does is kept here.
+// Allocation runs after this validation here (before it in kube), so an
+// unallocated healthCheckNodePort is not reported: kube always fills it first.
 
 import {
   duplicateField,
@@ -24,18 +26,17 @@ import {
   requiredField,
   validateLabels,
 } from "@wharf/apimachinery";
+import { parseCIDR, parseIP } from "../service-allocation/cidr.js";
 import type { KindStrategy, KubeObject } from "../strategy.js";
-import { dropTypeDependentFields } from "./service-type-fields.js";
+import { dropTypeDependentFields, needsExternalTrafficPolicy, needsHealthCheck } from "./service-type-fields.js";
 import { arr, child, isObj, num, type Obj, objs, setDefault, setDefaultStr, str, strMap } from "./util.js";
 
 const serviceTypes = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 const protocols = ["SCTP", "TCP", "UDP"];
 const KUBELET_PORT = 10250;
 
-function externallyAccessible(spec: Obj): boolean {
-  const type = str(spec.type);
-  return type === "LoadBalancer" || type === "NodePort" || (type === "ClusterIP" && arr(spec.externalIPs).length > 0);
-}
+const SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+const ONLY_LOAD_BALANCER = "may only be used when `type` is 'LoadBalancer'";
 
 function defaultService(obj: KubeObject): void {
   const spec = child(obj, "spec");
@@ -55,7 +56,7 @@ function defaultService(obj: KubeObject): void {
       p.targetPort = p.port;
     }
   }
-  if (externallyAccessible(spec)) setDefaultStr(spec, "externalTrafficPolicy", "Cluster");
+  if (needsExternalTrafficPolicy(spec)) setDefaultStr(spec, "externalTrafficPolicy", "Cluster");
   if (["NodePort", "LoadBalancer", "ClusterIP"].includes(str(spec.type)))
     setDefault(spec, "internalTrafficPolicy", "Cluster");
   if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
@@ -141,6 +142,110 @@ function validateClusterIPs(spec: Obj): FieldError[] {
     }
     for (const m of isValidIP(ip)) errs.push(invalidField(ipsPath.index(i), ip, m));
   });
+  return errs;
+}
+
+/** ValidateNonSpecialIP: externalIPs may not be addresses every node already answers on. */
+function validateNonSpecialIP(text: string, path: FieldPath): FieldError[] {
+  const ip = parseIP(text);
+  if (!ip) return [invalidField(path, text, "must be a valid IP address")];
+  const errs: FieldError[] = [];
+  const v4 = ip.family === "IPv4";
+  const v = ip.value;
+  if (v === 0n) errs.push(invalidField(path, text, `may not be unspecified (${text})`));
+  if (v4 ? v >> 24n === 127n : v === 1n) {
+    errs.push(invalidField(path, text, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
+  }
+  if (v4 ? v >> 16n === 0xa9fen : v >> 118n === 0x3fan) {
+    errs.push(invalidField(path, text, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
+  }
+  if (v4 ? v >> 8n === 0xe00000n : v >> 120n === 0xffn && ((v >> 112n) & 0xfn) === 2n) {
+    errs.push(invalidField(path, text, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
+  }
+  return errs;
+}
+
+/** The source ranges field, else its older annotation (apiservice.GetLoadBalancerSourceRanges), for LoadBalancers only. */
+function validateSourceRanges(obj: KubeObject, spec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const ann = strMap(obj.metadata?.annotations) ?? {};
+  const ranges = arr(spec.loadBalancerSourceRanges).map(str);
+  const hasAnnotation = Object.hasOwn(ann, SOURCE_RANGES_ANNOTATION);
+  if (ranges.length === 0 && !hasAnnotation) return errs;
+  let path: FieldPath;
+  let shown: string;
+  let specs: string[];
+  if (ranges.length > 0) {
+    // 1.28 names the field with a capital L.
+    path = FieldPath.of("spec", "LoadBalancerSourceRanges");
+    shown = `[${ranges.join(" ")}]`;
+    specs = ranges;
+  } else {
+    path = FieldPath.of("metadata", "annotations").key(SOURCE_RANGES_ANNOTATION);
+    shown = str(ann[SOURCE_RANGES_ANNOTATION]);
+    specs = (shown.trim() || "0.0.0.0/0").split(",");
+  }
+  if (spec.type !== "LoadBalancer") errs.push(forbiddenField(path, ONLY_LOAD_BALANCER));
+  if (!specs.every((r) => parseCIDR(r.trim()) !== undefined)) {
+    errs.push(invalidField(path, shown, "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "));
+  }
+  return errs;
+}
+
+/** validateLoadBalancerClassField on update: the class is fixed while the service stays a LoadBalancer. */
+function validateLoadBalancerClassUpdate(oldSpec: Obj, spec: Obj): FieldError[] {
+  if (oldSpec.type !== "LoadBalancer" || spec.type !== "LoadBalancer") return [];
+  const cls = spec.loadBalancerClass ?? null;
+  if ((oldSpec.loadBalancerClass ?? null) === cls) return [];
+  return [invalidField(FieldPath.of("spec", "loadBalancerClass"), cls, "may not change once set")];
+}
+
+/** validateLoadBalancerClassField's checks of the class itself: only on LoadBalancers, and a qualified name. */
+function validateLoadBalancerClass(spec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const path = FieldPath.of("spec", "loadBalancerClass");
+  const cls = spec.loadBalancerClass;
+  const set = cls !== undefined && cls !== null;
+  if (spec.type === "LoadBalancer") {
+    if (set) for (const m of isQualifiedName(str(cls))) errs.push(invalidField(path, cls, m));
+  } else if (set) errs.push(forbiddenField(path, ONLY_LOAD_BALANCER));
+  return errs;
+}
+
+/** validateServiceExternalTrafficPolicy: the policy and the health check port go with the types that use them. */
+function validateExternalTrafficPolicy(spec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const specPath = FieldPath.of("spec");
+  const etp = str(spec.externalTrafficPolicy);
+  if (!needsExternalTrafficPolicy(spec)) {
+    if (etp !== "") {
+      errs.push(
+        invalidField(
+          specPath.child("externalTrafficPolicy"),
+          etp,
+          "may only be set when `type` is 'NodePort' or 'LoadBalancer'",
+        ),
+      );
+    }
+  } else if (etp === "") errs.push(requiredField(specPath.child("externalTrafficPolicy")));
+  else if (etp !== "Cluster" && etp !== "Local") {
+    errs.push(notSupportedField(specPath.child("externalTrafficPolicy"), etp, ["Cluster", "Local"]));
+  }
+  const hc = num(spec.healthCheckNodePort) ?? 0;
+  const hcPath = specPath.child("healthCheckNodePort");
+  if (!needsHealthCheck(spec)) {
+    if (hc !== 0) {
+      errs.push(
+        invalidField(
+          hcPath,
+          hc,
+          "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+        ),
+      );
+    }
+  } else if (hc !== 0) {
+    for (const m of isValidPortNum(hc)) errs.push(invalidField(hcPath, hc, m));
+  }
   return errs;
 }
 
@@ -245,7 +350,10 @@ function validateService(obj: KubeObject): FieldError[] {
   }
   errs.push(...validateClusterIPs(spec));
   arr(spec.externalIPs).forEach((ip, i) => {
-    for (const m of isValidIP(str(ip))) errs.push(invalidField(specPath.child("externalIPs").index(i), ip, m));
+    const p = specPath.child("externalIPs").index(i);
+    const msgs = isValidIP(str(ip));
+    for (const m of msgs) errs.push(invalidField(p, ip, m));
+    if (msgs.length === 0) errs.push(...validateNonSpecialIP(str(ip), p));
   });
   if (type === "") errs.push(requiredField(specPath.child("type")));
   else if (!serviceTypes.includes(type)) errs.push(notSupportedField(specPath.child("type"), type, serviceTypes));
@@ -277,10 +385,16 @@ function validateService(obj: KubeObject): FieldError[] {
       errs.push(duplicateGoField(specPath.child("ports").index(i), goServicePortKey(str(p.protocol), port)));
     portKeys.add(key);
   });
-  const etp = spec.externalTrafficPolicy;
-  if (etp !== undefined && etp !== null && etp !== "" && etp !== "Cluster" && etp !== "Local") {
-    errs.push(notSupportedField(specPath.child("externalTrafficPolicy"), etp, ["Cluster", "Local"]));
+  errs.push(...validateSourceRanges(obj, spec));
+  if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts !== null) {
+    if (type !== "LoadBalancer")
+      errs.push(forbiddenField(specPath.child("allocateLoadBalancerNodePorts"), ONLY_LOAD_BALANCER));
+  } else if (type === "LoadBalancer") {
+    // kube's path lacks "spec." here.
+    errs.push(requiredField("allocateLoadBalancerNodePorts"));
   }
+  errs.push(...validateLoadBalancerClass(spec));
+  errs.push(...validateExternalTrafficPolicy(spec));
   const itp = spec.internalTrafficPolicy;
   if (itp === undefined || itp === null) {
     if (["ClusterIP", "NodePort", "LoadBalancer"].includes(type))
@@ -320,6 +434,10 @@ function prepareServiceForUpdate(obj: KubeObject, old: KubeObject): void {
       if (match) p.nodePort = match.nodePort;
     }
   }
+  // An update that leaves out the allocated health check port keeps it while the service still needs one.
+  if (needsHealthCheck(oldSpec) && needsHealthCheck(spec) && (num(spec.healthCheckNodePort) ?? 0) === 0) {
+    if (oldSpec.healthCheckNodePort !== undefined) spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+  }
   dropTypeDependentFields(spec, oldSpec, isObj(obj.status) ? obj.status : undefined);
 }
 
@@ -327,13 +445,21 @@ function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const spec = child(obj, "spec");
   const oldSpec = (isObj(old.spec) ? old.spec : {}) as Obj;
   const errs: FieldError[] = [];
-  if (str(spec.type) === "ExternalName" || str(oldSpec.type) === "ExternalName") return errs;
-  const ips = arr(spec.clusterIPs).map(str);
-  const oldIps = arr(oldSpec.clusterIPs).map(str);
-  if (ips.length > 0 && oldIps.length > 0 && ips[0] !== oldIps[0]) {
-    errs.push(
-      invalidGoField(FieldPath.of("spec", "clusterIPs").index(0), goStringSlice(ips), "may not change once set"),
-    );
+  if (str(spec.type) !== "ExternalName" && str(oldSpec.type) !== "ExternalName") {
+    const ips = arr(spec.clusterIPs).map(str);
+    const oldIps = arr(oldSpec.clusterIPs).map(str);
+    if (ips.length > 0 && oldIps.length > 0 && ips[0] !== oldIps[0]) {
+      errs.push(
+        invalidGoField(FieldPath.of("spec", "clusterIPs").index(0), goStringSlice(ips), "may not change once set"),
+      );
+    }
+  }
+  errs.push(...validateLoadBalancerClassUpdate(oldSpec, spec));
+  // validateServiceExternalTrafficFieldsUpdate.
+  if (needsHealthCheck(oldSpec) && needsHealthCheck(spec)) {
+    if ((num(spec.healthCheckNodePort) ?? 0) !== (num(oldSpec.healthCheckNodePort) ?? 0)) {
+      errs.push(forbiddenField(FieldPath.of("spec", "healthCheckNodePort"), "field is immutable"));
+    }
   }
   return errs;
 }
@@ -341,7 +467,7 @@ function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
 export const serviceStrategy: KindStrategy = {
   default: defaultService,
   prepareForUpdate: prepareServiceForUpdate,
-  validate: validateService,
-  validateUpdate: validateServiceUpdate,
+  // ValidateServiceUpdate reports its own checks before ValidateService's.
+  validate: (obj, old) => (old ? [...validateServiceUpdate(obj, old), ...validateService(obj)] : validateService(obj)),
   nameValidator: nameIsDNS1035Label,
 };

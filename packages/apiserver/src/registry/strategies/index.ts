@@ -35,6 +35,7 @@ import {
   serviceAccountStrategy,
 } from "./core.js";
 import { podStrategy } from "./core-pod.js";
+import { limitRangeStrategy, resourceQuotaStrategy } from "./core-quota.js";
 import { serviceStrategy } from "./core-service.js";
 
 /** Strategies of the built-in kinds, keyed "group/Kind" ("" group for core: "/Pod"). */
@@ -52,6 +53,8 @@ export const builtinStrategies: ReadonlyMap<string, KindStrategy> = new Map<stri
   ["/Event", eventStrategy],
   ["/PodTemplate", podTemplateStrategy],
   ["/ReplicationController", replicationControllerStrategy],
+  ["/LimitRange", limitRangeStrategy],
+  ["/ResourceQuota", resourceQuotaStrategy],
   ["apps/Deployment", deploymentStrategy],
   ["apps/ReplicaSet", replicaSetStrategy],
   ["apps/StatefulSet", statefulSetStrategy],

@@ -49,6 +49,7 @@ import {
   validateReadinessGates,
   validateRuntimeClassName,
   validateSchedulingGates,
+  validateSecurityAnnotations,
 } from "./pod-security.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
 import {
@@ -225,11 +226,31 @@ export function defaultPodSpec(spec: Obj): void {
   for (const c of objs(spec.initContainers)) defaultContainer(c);
   for (const c of objs(spec.ephemeralContainers)) defaultContainer(c);
   for (const v of objs(spec.volumes)) defaultVolume(v);
-  if (spec.hostNetwork === true) {
-    // defaultHostNetworkPorts: with the host's network, the host port is the container port.
-    for (const c of [...objs(spec.containers), ...objs(spec.initContainers)]) {
-      for (const p of objs(c.ports)) if (!p.hostPort) p.hostPort = p.containerPort;
-    }
+  dropDisabledFields(spec);
+}
+
+/**
+ * defaultHostNetworkPorts, for Pods only in 1.28 (DefaultHostNetworkHostPortsInPodTemplates is off): with the
+ * host's network, the host port is the container port.
+ */
+export function defaultHostNetworkPorts(spec: Obj): void {
+  if (spec.hostNetwork !== true) return;
+  for (const c of [...objs(spec.containers), ...objs(spec.initContainers)]) {
+    for (const p of objs(c.ports)) if (!p.hostPort) p.hostPort = p.containerPort;
+  }
+}
+
+/**
+ * kube's dropDisabledFields for the fields of 1.28's alpha features, which are off: they are dropped before
+ * validation, not refused (init containers' restartPolicy, procMount, hostUsers, resizePolicy).
+ */
+function dropDisabledFields(spec: Obj): void {
+  delete spec.hostUsers;
+  for (const c of objs(spec.initContainers)) delete c.restartPolicy;
+  for (const c of [...objs(spec.containers), ...objs(spec.initContainers), ...objs(spec.ephemeralContainers)]) {
+    delete c.resizePolicy;
+    const sc = sub(c, "securityContext");
+    if (sc) delete sc.procMount;
   }
 }
 
@@ -629,10 +650,6 @@ function validateInitContainers(
   objs(containers).forEach((c, i) => {
     const ip = path.index(i);
     errs.push(...validateContainerCommon(c, volumes, ip));
-    if (c.restartPolicy !== undefined && c.restartPolicy !== null) {
-      // Sidecar containers are alpha (off) in 1.28.
-      errs.push(forbiddenField(ip.child("restartPolicy"), "may not be set for init containers"));
-    }
     const name = str(c.name);
     if (names.has(name)) errs.push(duplicateField(ip.child("name"), name));
     else if (name !== "") names.add(name);
@@ -759,6 +776,7 @@ export function validatePodSpec(
   errs.push(...validateAffinity(spec.affinity, path.child("affinity"), opts));
   errs.push(...validateDNSConfig(spec, path.child("dnsConfig")));
   errs.push(...validateReadinessGates(spec.readinessGates, path.child("readinessGates")));
+  errs.push(...validateSchedulingGates(spec.schedulingGates, path.child("schedulingGates")));
   errs.push(
     ...validateTopologySpreadConstraints(spec.topologySpreadConstraints, path.child("topologySpreadConstraints"), opts),
   );
@@ -795,7 +813,6 @@ export function validatePodSpec(
     errs.push(...validateOverhead(spec.overhead, path.child("overhead")));
   }
   if (spec.os !== undefined && spec.os !== null) errs.push(...validateOS(spec, path.child("os")));
-  errs.push(...validateSchedulingGates(spec.schedulingGates, path.child("schedulingGates")));
   return errs;
 }
 
@@ -821,6 +838,7 @@ export function validatePodSpecificAnnotations(annotations: unknown, spec: Obj, 
       errs.push(invalidField(path.key("controller.kubernetes.io/pod-deletion-cost"), cost, "must be a 32bit integer"));
     }
   }
+  errs.push(...validateSecurityAnnotations(a, spec, path));
   return errs;
 }
 

@@ -13,16 +13,14 @@ function needsNodePort(spec: Obj): boolean {
   return spec.type === "NodePort" || spec.type === "LoadBalancer";
 }
 
-function needsHCNodePort(spec: Obj): boolean {
+/** apiservice.NeedsHealthCheck: a load balancer that keeps traffic on the node. */
+export function needsHealthCheck(spec: Obj): boolean {
   return spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 }
 
-function externallyAccessible(spec: Obj): boolean {
-  return (
-    spec.type === "LoadBalancer" ||
-    spec.type === "NodePort" ||
-    (spec.type === "ClusterIP" && arr(spec.externalIPs).length > 0)
-  );
+/** needsExternalTrafficPolicy: only node ports and load balancers take outside traffic by policy. */
+export function needsExternalTrafficPolicy(spec: Obj): boolean {
+  return spec.type === "LoadBalancer" || spec.type === "NodePort";
 }
 
 function nodePorts(spec: Obj): number[] {
@@ -42,8 +40,8 @@ export function dropTypeDependentFields(spec: Obj, oldSpec: Obj, status: Obj | u
     for (const p of objs(spec.ports)) delete p.nodePort;
   }
   if (
-    needsHCNodePort(oldSpec) &&
-    !needsHCNodePort(spec) &&
+    needsHealthCheck(oldSpec) &&
+    !needsHealthCheck(spec) &&
     same(oldSpec.healthCheckNodePort, spec.healthCheckNodePort)
   ) {
     delete spec.healthCheckNodePort;
@@ -59,8 +57,8 @@ export function dropTypeDependentFields(spec: Obj, oldSpec: Obj, status: Obj | u
     if (status && isObj(status)) status.loadBalancer = {};
   }
   if (
-    externallyAccessible(oldSpec) &&
-    !externallyAccessible(spec) &&
+    needsExternalTrafficPolicy(oldSpec) &&
+    !needsExternalTrafficPolicy(spec) &&
     same(oldSpec.externalTrafficPolicy, spec.externalTrafficPolicy)
   ) {
     delete spec.externalTrafficPolicy;

@@ -1,0 +1,63 @@
+// kube decodes every resource.Quantity field and encodes it again in its
+// canonical text, so what is stored and served is never what was sent when
+// that differs: "0.5" becomes "500m", "1000m" "1", "1536Mi" stays, 2 (a JSON
+// number) "2". Done while defaulting, on the fields of the built-in kinds that
+// are quantities; a value that does not parse is left for validation to refuse.
+
+import { parseQuantity } from "@wharf/apimachinery";
+import { isObj, type Obj, objs, sub } from "./util.js";
+
+/** The canonical text of one quantity value, or the value itself when it is not one. */
+function canonical(v: unknown): unknown {
+  if (typeof v !== "string" && typeof v !== "number") return v;
+  try {
+    return parseQuantity(String(v)).toString();
+  } catch {
+    return v;
+  }
+}
+
+/** Canonicalizes `o[key]` when set. */
+export function canonicalQuantity(o: Obj | undefined, key: string): void {
+  if (o && o[key] !== undefined && o[key] !== null) o[key] = canonical(o[key]);
+}
+
+/** Canonicalizes every value of the ResourceList at `o[key]`. */
+export function canonicalResourceList(o: Obj | undefined, key: string): void {
+  const list = sub(o, key);
+  if (list) for (const k of Object.keys(list)) list[k] = canonical(list[k]);
+}
+
+/** A ResourceRequirements' limits and requests. */
+export function canonicalResources(resources: unknown): void {
+  if (!isObj(resources)) return;
+  canonicalResourceList(resources, "limits");
+  canonicalResourceList(resources, "requests");
+}
+
+/** A downward API resourceFieldRef's divisor. */
+function canonicalDivisor(ref: unknown): void {
+  if (isObj(ref)) canonicalQuantity(ref, "divisor");
+}
+
+/** Every quantity of a PersistentVolumeClaimSpec. */
+export function canonicalClaimSpec(spec: unknown): void {
+  if (isObj(spec)) canonicalResources(spec.resources);
+}
+
+/** Every quantity of a PodSpec: containers' resources and divisors, overhead, volumes. */
+export function canonicalPodSpecQuantities(spec: Obj): void {
+  for (const c of [...objs(spec.containers), ...objs(spec.initContainers), ...objs(spec.ephemeralContainers)]) {
+    canonicalResources(c.resources);
+    for (const e of objs(c.env)) canonicalDivisor(sub(sub(e, "valueFrom"), "resourceFieldRef"));
+  }
+  canonicalResourceList(spec, "overhead");
+  for (const v of objs(spec.volumes)) {
+    canonicalQuantity(sub(v, "emptyDir"), "sizeLimit");
+    for (const item of objs(sub(v, "downwardAPI")?.items)) canonicalDivisor(item.resourceFieldRef);
+    for (const source of objs(sub(v, "projected")?.sources)) {
+      for (const item of objs(sub(source, "downwardAPI")?.items)) canonicalDivisor(item.resourceFieldRef);
+    }
+    canonicalClaimSpec(sub(sub(sub(v, "ephemeral"), "volumeClaimTemplate"), "spec"));
+  }
+}
