@@ -5,6 +5,7 @@ import { type ProcessServer, startBrain } from "@wharf/testing";
 import { EtcdStorage } from "../src/index.js";
 import { GenericStore } from "../src/registry/generic-store.js";
 import { ALL_VERBS, type ResourceDefinition } from "../src/registry/resource-definition.js";
+import { deployments as servedDeployments } from "../src/registry/resources/apps.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read decoded JSON
 type J = any;
@@ -99,6 +100,46 @@ describe("built-in strategies through the generic store on brain", { timeout: 12
           'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
       },
     ]);
+  });
+
+  it("stores quantities in kube's canonical text; an equal quantity written otherwise changes nothing", async () => {
+    // The served definition: it tracks generation.
+    const store = new GenericStore(servedDeployments, storage, "/registry");
+    const withResources = (resources: J) => ({
+      metadata: { name: "sized" },
+      spec: {
+        selector: { matchLabels: { app: "sized" } },
+        template: {
+          metadata: { labels: { app: "sized" } },
+          spec: { containers: [{ name: "c", image: "nginx:1.25", resources }] },
+        },
+      },
+    });
+    const created = await store.create(
+      "default",
+      withResources({ limits: { cpu: "1000m", memory: "1.5Gi" }, requests: { cpu: "0.5", memory: 1073741824 } }),
+    );
+    const stored = (o: J) => o.spec.template.spec.containers[0].resources;
+    assert.deepEqual(stored(created), {
+      limits: { cpu: "1", memory: "1536Mi" },
+      // A plain number is a decimal quantity: it stays in digits.
+      requests: { cpu: "500m", memory: "1073741824" },
+    });
+    assert.deepEqual(stored(await store.get("default", "sized")), stored(created));
+    assert.equal(created.metadata?.generation, 1);
+    // The same values in other words ("1.0" is "1"): the spec did not change. (kube compares the values, so even
+    // "1Gi" for "1073741824" is no change there; here texts are compared after canonicalizing, which tells them
+    // apart: see docs/apiserver.md.)
+    const same = withResources({
+      limits: { cpu: "1.0", memory: "1536Mi" },
+      requests: { cpu: "500m", memory: 1073741824 },
+    });
+    (same.metadata as J).resourceVersion = created.metadata?.resourceVersion;
+    assert.equal((await store.update("default", "sized", same)).metadata?.generation, 1);
+    const more = withResources({ limits: { cpu: "1" }, requests: { cpu: "0.6" } });
+    const updated = await store.update("default", "sized", more);
+    assert.equal(updated.metadata?.generation, 2);
+    assert.deepEqual(stored(updated), { limits: { cpu: "1" }, requests: { cpu: "600m" } });
   });
 
   it("a bad Deployment gets kube's 422 with its causes and is not stored", async () => {

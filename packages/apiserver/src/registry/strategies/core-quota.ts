@@ -22,6 +22,7 @@ import {
   requiredField,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
+import { canonicalResourceList, sentQuantity } from "./quantities.js";
 import { arr, isObj, type Obj, objs, sortedKeys, str, sub } from "./util.js";
 
 // ---------------------------------------------------------------- resource names (pkg/apis/core/helper)
@@ -276,6 +277,8 @@ function resourceMap(v: unknown): Obj {
 /** SetDefaults_LimitRangeItem: a Container item's default limit falls back to max, its default request to that or min. */
 function defaultLimitRange(obj: KubeObject): void {
   for (const item of objs(sub(obj, "spec")?.limits)) {
+    for (const key of ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"])
+      canonicalResourceList(item, key);
     if (item.type !== "Container") continue;
     const defaults: Obj = { ...resourceMap(item.default) };
     const requests: Obj = { ...resourceMap(item.defaultRequest) };
@@ -327,7 +330,7 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
         const p = idx.child(field).key(k);
         errs.push(...nameCheck(k, p));
         keys.add(k);
-        const parsed = parseField(m[k], p, errs);
+        const parsed = parseField(sentQuantity(m, k), p, errs);
         if (parsed) out.set(k, parsed);
       }
       return out;
@@ -534,7 +537,7 @@ function validateQuotaList(list: unknown, path: FieldPath): FieldError[] {
   for (const k of sortedKeys(m)) {
     const p = path.key(k);
     errs.push(...validateQuotaResourceName(k, p));
-    const parsed = parseField(m[k], p, errs);
+    const parsed = parseField(sentQuantity(m, k), p, errs);
     if (parsed) errs.push(...validateQuantityValue(k, parsed, p));
   }
   return errs;
@@ -673,6 +676,11 @@ export function validateResourceQuotaStatusUpdate(obj: KubeObject, _old: KubeObj
 }
 
 export const resourceQuotaStrategy: KindStrategy = {
+  default(obj) {
+    canonicalResourceList(sub(obj, "spec"), "hard");
+    canonicalResourceList(sub(obj, "status"), "hard");
+    canonicalResourceList(sub(obj, "status"), "used");
+  },
   // A new quota has no usage yet: the quota controller fills status.
   prepareForCreate(obj) {
     obj.status = {};

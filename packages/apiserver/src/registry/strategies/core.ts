@@ -22,7 +22,13 @@ import {
   validateLabelSelector,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
-import { defaultPodTemplate, podTemplateValidationOptions, validatePodTemplateSpec } from "./pod-spec.js";
+import {
+  defaultClaimSpec,
+  defaultPodTemplate,
+  podTemplateValidationOptions,
+  validatePodTemplateSpec,
+} from "./pod-spec.js";
+import { canonicalResourceList } from "./quantities.js";
 import {
   arr,
   child,
@@ -181,6 +187,8 @@ const taintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 export const nodeStrategy: KindStrategy = {
   default(obj) {
     const status = child(obj, "status");
+    canonicalResourceList(status, "capacity");
+    canonicalResourceList(status, "allocatable");
     if (!isObj(status.allocatable) && isObj(status.capacity)) status.allocatable = { ...status.capacity };
     setDefault(child(obj, "spec"), "podCIDRs", undefined);
     const spec = child(obj, "spec");
@@ -250,9 +258,11 @@ function pvcSpecDiff(old: Obj, next: Obj): string {
 
 export const persistentVolumeClaimStrategy: KindStrategy = {
   default(obj) {
-    setDefaultStr(child(obj, "spec"), "volumeMode", "Filesystem");
+    defaultClaimSpec(child(obj, "spec"));
     const status = child(obj, "status");
     setDefaultStr(status, "phase", "Pending");
+    canonicalResourceList(status, "capacity");
+    canonicalResourceList(status, "allocatedResources");
   },
   validate(obj) {
     const spec = specOf(obj);
@@ -343,6 +353,7 @@ export const persistentVolumeStrategy: KindStrategy = {
     const spec = child(obj, "spec");
     setDefaultStr(spec, "persistentVolumeReclaimPolicy", "Retain");
     setDefaultStr(spec, "volumeMode", "Filesystem");
+    canonicalResourceList(spec, "capacity");
     setDefaultStr(child(obj, "status"), "phase", "Pending");
   },
   validate(obj) {

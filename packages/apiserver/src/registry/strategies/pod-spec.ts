@@ -52,6 +52,7 @@ import {
   validateSecurityAnnotations,
 } from "./pod-security.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
+import { canonicalClaimSpec, canonicalPodSpecQuantities } from "./quantities.js";
 import {
   arr,
   child,
@@ -226,6 +227,7 @@ export function defaultPodSpec(spec: Obj): void {
   for (const c of objs(spec.initContainers)) defaultContainer(c);
   for (const c of objs(spec.ephemeralContainers)) defaultContainer(c);
   for (const v of objs(spec.volumes)) defaultVolume(v);
+  canonicalPodSpecQuantities(spec);
   dropDisabledFields(spec);
 }
 
@@ -266,6 +268,7 @@ export function defaultEmbeddedMetadata(o: Obj): void {
 /** SetDefaults_PersistentVolumeClaimSpec: a claim (or claim template) is a Filesystem volume unless it says Block. */
 export function defaultClaimSpec(spec: Obj): void {
   setDefaultStr(spec, "volumeMode", "Filesystem");
+  canonicalClaimSpec(spec);
 }
 
 /** The defaults of a PodTemplateSpec: metadata as Go writes it, spec defaulted. */

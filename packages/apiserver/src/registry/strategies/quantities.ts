@@ -22,10 +22,30 @@ export function canonicalQuantity(o: Obj | undefined, key: string): void {
   if (o && o[key] !== undefined && o[key] !== null) o[key] = canonical(o[key]);
 }
 
+/**
+ * What a ResourceList held before it was canonicalized, for the few 422 messages that print a quantity as Go's
+ * %#v of the value kube parsed from the text sent (LimitRange, ResourceQuota).
+ */
+const sentValues = new WeakMap<Obj, Record<string, unknown>>();
+
+/** The value `list[key]` was sent as. */
+export function sentQuantity(list: Obj, key: string): unknown {
+  const sent = sentValues.get(list);
+  return sent && Object.hasOwn(sent, key) ? sent[key] : list[key];
+}
+
 /** Canonicalizes every value of the ResourceList at `o[key]`. */
 export function canonicalResourceList(o: Obj | undefined, key: string): void {
   const list = sub(o, key);
-  if (list) for (const k of Object.keys(list)) list[k] = canonical(list[k]);
+  if (!list) return;
+  for (const k of Object.keys(list)) {
+    const v = canonical(list[k]);
+    if (v === list[k]) continue;
+    const sent = sentValues.get(list) ?? {};
+    sent[k] = list[k];
+    sentValues.set(list, sent);
+    list[k] = v;
+  }
 }
 
 /** A ResourceRequirements' limits and requests. */
