@@ -25,6 +25,7 @@ import {
   requiredField,
 } from "@wharf/apimachinery";
 import { validateContainerCommon, validateResourceRequirements } from "./pod-spec.js";
+import { validateLocalDescendingPath } from "./pod-volumes.js";
 import { arr, isObj, num, type Obj, objs, str, strMap, sub } from "./util.js";
 
 const MAX_ID = 2147483647;
@@ -83,13 +84,6 @@ function validateID(v: unknown, path: FieldPath): FieldError[] {
   return [invalidField(path, n, inclusiveRangeError(0, MAX_ID))];
 }
 
-/** validateLocalDescendingPath. */
-function validateLocalDescendingPath(p: string, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  if (p.startsWith("/")) errs.push(invalidField(path, p, "must be a relative path"));
-  if (p.split("/").includes("..")) errs.push(invalidField(path, p, "must not contain '..'"));
-  return errs;
-}
 
 const seccompProfileTypes = ["Localhost", "RuntimeDefault", "Unconfined"];
 

@@ -71,7 +71,7 @@ function validatePathNoBacksteps(p: string, path: FieldPath): FieldError[] {
 }
 
 /** validateLocalDescendingPath: relative, without "..". */
-function validateLocalDescendingPath(p: string, path: FieldPath): FieldError[] {
+export function validateLocalDescendingPath(p: string, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (p.startsWith("/")) errs.push(invalidField(path, p, "must be a relative path"));
   errs.push(...validatePathNoBacksteps(p, path));
