@@ -366,61 +366,31 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
       const def = defaults.get(k);
       const req = defaultRequests.get(k);
       const ratio = ratios.get(k);
-      if (lo && hi && lo.q.cmp(hi.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("min").key(k),
-            goQuantity(lo, true),
-            `min value ${lo.q} is greater than max value ${hi.q}`,
-          ),
-        );
-      }
-      if (req && lo && lo.q.cmp(req.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("defaultRequest").key(k),
-            goQuantity(req, true),
-            `min value ${lo.q} is greater than default request value ${req.q}`,
-          ),
-        );
-      }
-      if (req && hi && req.q.cmp(hi.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("defaultRequest").key(k),
-            goQuantity(req, true),
-            `default request value ${req.q} is greater than max value ${hi.q}`,
-          ),
-        );
-      }
-      if (req && def && req.q.cmp(def.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("defaultRequest").key(k),
-            goQuantity(req, true),
-            `default request value ${req.q} is greater than default limit value ${def.q}`,
-          ),
-        );
-      }
-      if (def && lo && lo.q.cmp(def.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("default").key(k),
-            goQuantity(lo, true),
-            `min value ${lo.q} is greater than default value ${def.q}`,
-          ),
-        );
-      }
+      // ValidateLimitRange's ordering checks, in kube's order: the field reported, the value shown, the message.
+      const notAbove = (
+        low: Parsed | undefined,
+        high: Parsed | undefined,
+        field: string,
+        shown: Parsed | undefined,
+        message: (low: Quantity, high: Quantity) => string,
+      ) => {
+        if (low && high && shown && low.q.cmp(high.q) > 0) {
+          errs.push(invalidGoField(idx.child(field).key(k), goQuantity(shown, true), message(low.q, high.q)));
+        }
+      };
+      notAbove(lo, hi, "min", lo, (a, b) => `min value ${a} is greater than max value ${b}`);
+      notAbove(lo, req, "defaultRequest", req, (a, b) => `min value ${a} is greater than default request value ${b}`);
+      notAbove(req, hi, "defaultRequest", req, (a, b) => `default request value ${a} is greater than max value ${b}`);
+      notAbove(
+        req,
+        def,
+        "defaultRequest",
+        req,
+        (a, b) => `default request value ${a} is greater than default limit value ${b}`,
+      );
+      notAbove(lo, def, "default", lo, (a, b) => `min value ${a} is greater than default value ${b}`);
       // kube reports this one with the max as the value.
-      if (def && hi && def.q.cmp(hi.q) > 0) {
-        errs.push(
-          invalidGoField(
-            idx.child("default").key(k),
-            goQuantity(hi, true),
-            `default value ${def.q} is greater than max value ${hi.q}`,
-          ),
-        );
-      }
+      notAbove(def, hi, "default", hi, (a, b) => `default value ${a} is greater than max value ${b}`);
       if (ratio && ratio.q.cmp(parseQuantity("1")) < 0) {
         errs.push(
           invalidGoField(

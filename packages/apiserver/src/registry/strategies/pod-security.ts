@@ -84,7 +84,6 @@ function validateID(v: unknown, path: FieldPath): FieldError[] {
   return [invalidField(path, n, inclusiveRangeError(0, MAX_ID))];
 }
 
-
 const seccompProfileTypes = ["Localhost", "RuntimeDefault", "Unconfined"];
 
 /** validateSeccompProfileField. */

@@ -21,7 +21,6 @@ import {
   isValidPortName,
   isValidPortNum,
   notSupportedField,
-  parseQuantity,
   type Quantity,
   requiredField,
   validateAnnotations,
@@ -52,7 +51,7 @@ import {
   validateSecurityAnnotations,
 } from "./pod-security.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
-import { canonicalClaimSpec, canonicalPodSpecQuantities } from "./quantities.js";
+import { canonicalClaimSpec, canonicalPodSpecQuantities, quantityOf } from "./quantities.js";
 import {
   arr,
   child,
@@ -449,16 +448,6 @@ function validateContainerResourceName(name: string, path: FieldPath): FieldErro
     }
   }
   return [];
-}
-
-/** Parses a quantity field; a bad one becomes a field error (kube rejects it while decoding). */
-function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Quantity | undefined {
-  try {
-    return parseQuantity(typeof v === "number" ? String(v) : str(v));
-  } catch (e) {
-    errs.push(invalidField(path, v, (e as Error).message));
-    return undefined;
-  }
 }
 
 function validateResourceQuantity(name: string, q: Quantity, path: FieldPath): FieldError[] {

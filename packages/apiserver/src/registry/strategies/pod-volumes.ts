@@ -22,14 +22,13 @@ import {
   type LabelSelectorSpec,
   notFoundField,
   notSupportedField,
-  parseQuantity,
-  type Quantity,
   requiredField,
   tooLongField,
   validateAnnotations,
   validateLabelSelector,
   validateLabels,
 } from "@wharf/apimachinery";
+import { quantityOf } from "./quantities.js";
 import { arr, isObj, num, type Obj, objs, str, strMap, sub } from "./util.js";
 
 /**
@@ -51,16 +50,6 @@ function has(o: Obj, key: string): boolean {
 
 function byteLength(s: string): number {
   return Buffer.byteLength(s, "utf8");
-}
-
-/** A quantity field; a value that does not parse is reported as kube's decoder would reject it. */
-function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Quantity | undefined {
-  try {
-    return parseQuantity(typeof v === "number" ? String(v) : str(v));
-  } catch (e) {
-    errs.push(invalidField(path, v, (e as Error).message));
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------- paths

@@ -4,8 +4,8 @@
 // number) "2". Done while defaulting, on the fields of the built-in kinds that
 // are quantities; a value that does not parse is left for validation to refuse.
 
-import { parseQuantity } from "@wharf/apimachinery";
-import { isObj, type Obj, objs, sub } from "./util.js";
+import { type FieldError, type FieldPath, invalidField, parseQuantity, type Quantity } from "@wharf/apimachinery";
+import { isObj, type Obj, objs, str, sub } from "./util.js";
 
 /** The canonical text of one quantity value, or the value itself when it is not one. */
 function canonical(v: unknown): unknown {
@@ -79,5 +79,15 @@ export function canonicalPodSpecQuantities(spec: Obj): void {
       for (const item of objs(sub(source, "downwardAPI")?.items)) canonicalDivisor(item.resourceFieldRef);
     }
     canonicalClaimSpec(sub(sub(sub(v, "ephemeral"), "volumeClaimTemplate"), "spec"));
+  }
+}
+
+/** Parses a quantity field; a bad one becomes a field error (kube's decoder refuses it before validation). */
+export function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Quantity | undefined {
+  try {
+    return parseQuantity(typeof v === "number" ? String(v) : str(v));
+  } catch (e) {
+    errs.push(invalidField(path, v, (e as Error).message));
+    return undefined;
   }
 }
