@@ -446,7 +446,7 @@ for (const backend of ["etcd", "brain"] as const) {
       assert.equal((await adminJson(api.url, "GET", `${base}/system:esc`)).code, 404);
     });
 
-    it("serves HorizontalPodAutoscalers as autoscaling/v2 and v1 from one storage", async (t) => {
+    it("serves HorizontalPodAutoscalers as autoscaling/v2 and v1 from one storage, with kube's defaults", async (t) => {
       if (!api) return t.skip("no backend");
       await client.create({
         apiVersion: "autoscaling/v1",
@@ -473,6 +473,57 @@ for (const backend of ["etcd", "brain"] as const) {
       })) as Record<string, unknown>;
       assert.equal((v1.spec as Record<string, unknown>).targetCPUUtilizationPercentage, 60);
       assert.equal((v1.spec as Record<string, unknown>).metrics, undefined);
+      assert.equal((v1.spec as Record<string, unknown>).minReplicas, 1, "v1's default");
+      // v2's defaults: a CPU target of 80% without metrics; a given behavior filled out; quantities canonical.
+      const bare = (await client.create({
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "bare", namespace: NS },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, maxReplicas: 2 },
+      } as KubernetesObject)) as Record<string, unknown>;
+      assert.deepEqual(plain(bare.spec), {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+        minReplicas: 1,
+        maxReplicas: 2,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } },
+        ],
+      });
+      const tuned = (await client.create({
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "tuned", namespace: NS },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+          maxReplicas: 2,
+          metrics: [
+            {
+              type: "Pods",
+              pods: { metric: { name: "qps" }, target: { type: "AverageValue", averageValue: "0.5" } },
+            },
+          ],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+        },
+      } as KubernetesObject)) as Record<string, unknown>;
+      const spec = plain(tuned.spec) as Record<string, Record<string, unknown>>;
+      assert.deepEqual(spec.metrics, [
+        { type: "Pods", pods: { metric: { name: "qps" }, target: { type: "AverageValue", averageValue: "500m" } } },
+      ]);
+      assert.deepEqual(spec.behavior, {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: "Max",
+          policies: [
+            { type: "Pods", value: 4, periodSeconds: 15 },
+            { type: "Percent", value: 100, periodSeconds: 15 },
+          ],
+        },
+        scaleDown: {
+          stabilizationWindowSeconds: 60,
+          selectPolicy: "Max",
+          policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+        },
+      });
     });
 
     it("answers the create-only reviews without storing them", async (t) => {

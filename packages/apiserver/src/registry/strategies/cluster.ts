@@ -28,6 +28,7 @@ import {
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
 import { validateLegacyEvent } from "./core.js";
+import { canonicalQuantity, canonicalResourceList } from "./quantities.js";
 import { arr, child, isObj, num, type Obj, objs, same, setDefault, setDefaultStr, str, sub } from "./util.js";
 
 function specOf(obj: KubeObject): Obj {
@@ -111,6 +112,21 @@ export const priorityClassStrategy: KindStrategy = {
 };
 
 // ---------------------------------------------------------------- StorageClass
+
+/** CSIStorageCapacity: only its quantities, in kube's canonical text. */
+export const csiStorageCapacityStrategy: KindStrategy = {
+  default(obj) {
+    canonicalQuantity(obj, "capacity");
+    canonicalQuantity(obj, "maximumVolumeSize");
+  },
+};
+
+/** RuntimeClass: only its pod overhead's quantities, in kube's canonical text. */
+export const runtimeClassStrategy: KindStrategy = {
+  default(obj) {
+    canonicalResourceList(sub(obj, "overhead"), "podFixed");
+  },
+};
 
 export const storageClassStrategy: KindStrategy = {
   default(obj) {

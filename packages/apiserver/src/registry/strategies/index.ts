@@ -6,10 +6,12 @@ import {
   replicaSetStrategy,
   statefulSetStrategy,
 } from "./apps.js";
+import { horizontalPodAutoscalerStrategy } from "./autoscaling.js";
 import { cronJobStrategy, jobStrategy } from "./batch.js";
 import {
   clusterRoleBindingStrategy,
   clusterRoleStrategy,
+  csiStorageCapacityStrategy,
   endpointSliceStrategy,
   eventsV1Strategy,
   ingressStrategy,
@@ -19,6 +21,7 @@ import {
   priorityClassStrategy,
   roleBindingStrategy,
   roleStrategy,
+  runtimeClassStrategy,
   storageClassStrategy,
 } from "./cluster.js";
 import {
@@ -74,6 +77,9 @@ export const builtinStrategies: ReadonlyMap<string, KindStrategy> = new Map<stri
   ["rbac.authorization.k8s.io/ClusterRoleBinding", clusterRoleBindingStrategy],
   ["discovery.k8s.io/EndpointSlice", endpointSliceStrategy],
   ["events.k8s.io/Event", eventsV1Strategy],
+  ["autoscaling/HorizontalPodAutoscaler", horizontalPodAutoscalerStrategy],
+  ["storage.k8s.io/CSIStorageCapacity", csiStorageCapacityStrategy],
+  ["node.k8s.io/RuntimeClass", runtimeClassStrategy],
 ]);
 
 export function strategyKey(group: string, kind: string): string {
