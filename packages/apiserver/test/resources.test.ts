@@ -474,6 +474,17 @@ for (const backend of ["etcd", "brain"] as const) {
       assert.equal((v1.spec as Record<string, unknown>).targetCPUUtilizationPercentage, 60);
       assert.equal((v1.spec as Record<string, unknown>).metrics, undefined);
       assert.equal((v1.spec as Record<string, unknown>).minReplicas, 1, "v1's default");
+      const implicit = (await client.create({
+        apiVersion: "autoscaling/v1",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "implicit", namespace: NS },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, maxReplicas: 2 },
+      } as KubernetesObject)) as Record<string, unknown>;
+      assert.equal(
+        (implicit.spec as Record<string, unknown>).targetCPUUtilizationPercentage,
+        80,
+        "v1's implicit target",
+      );
       // v2's defaults: a CPU target of 80% without metrics; a given behavior filled out; quantities canonical.
       const bare = (await client.create({
         apiVersion: "autoscaling/v2",

@@ -1,7 +1,7 @@
 // HorizontalPodAutoscaler: kube 1.28's defaults, for the version the request
-// came in (v1's SetDefaults_HorizontalPodAutoscaler sets minReplicas; v2's
-// also a CPU utilization target of 80% when no metric is given, and fills a
-// given behavior's scaling rules), and the quantities of v2's metric values.
+// came in (minReplicas 1; a CPU utilization target of 80% when none is given,
+// in v1 by its conversion, in v2 by its defaults; v2 also fills a given
+// behavior's scaling rules), and the quantities of v2's metric values.
 
 import type { KindStrategy } from "../strategy.js";
 import { canonicalQuantity } from "./quantities.js";
@@ -37,7 +37,11 @@ export const horizontalPodAutoscalerStrategy: KindStrategy = {
   default(obj) {
     const spec = child(obj, "spec");
     setDefault(spec, "minReplicas", 1);
-    if (obj.apiVersion === "autoscaling/v1") return;
+    if (obj.apiVersion === "autoscaling/v1") {
+      // v1's conversion applies the 80% CPU target a v1 object without one always had.
+      setDefault(spec, "targetCPUUtilizationPercentage", DEFAULT_CPU_UTILIZATION);
+      return;
+    }
     if (objs(spec.metrics).length === 0) {
       spec.metrics = [
         {
