@@ -22,6 +22,7 @@ import {
   requiredField,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
+import { goQuantity, INT64_MAX } from "./go-quantity.js";
 import { canonicalResourceList, sentQuantity } from "./quantities.js";
 import { arr, isObj, type Obj, objs, sortedKeys, str, sub } from "./util.js";
 
@@ -56,7 +57,8 @@ const standardQuotaResources = new Set([
   "services.loadbalancers",
 ]);
 
-const standardResources = new Set([...standardQuotaResources, "storage"]);
+/** helper.IsStandardResourceName's set (without hugepages, checked by prefix). */
+export const standardResources = new Set([...standardQuotaResources, "storage"]);
 
 const integerResources = new Set([
   "pods",
@@ -158,96 +160,6 @@ function parseField(v: unknown, path: FieldPath, errs: FieldError[]): Parsed | u
   }
 }
 
-const decimalExponents: Record<string, number> = {
-  "": 0,
-  n: -9,
-  u: -6,
-  m: -3,
-  k: 3,
-  M: 6,
-  G: 9,
-  T: 12,
-  P: 15,
-  E: 18,
-};
-const binaryExponents: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-const INT64_MAX = 2n ** 63n - 1n;
-
-/**
- * field.Error prints a resource.Quantity with %#v (String has a pointer
- * receiver, so the value is no fmt.Stringer): its inner form, as 1.28's
- * ParseQuantity builds it from the text sent. `s` is the cached string:
- * the text itself when ParseQuantity found it canonical, or the canonical
- * form once the message's own String() call filled it (`stringCalled`).
- * Values ParseQuantity keeps as an inf.Dec print a heap address kube alone
- * knows; a fixed one stands in.
- */
-function goQuantity(p: Parsed, stringCalled: boolean): GoValue {
-  const { raw, q } = p;
-  const canonical = q.toString();
-  let value = 0n;
-  let scale = 0;
-  let cached = "";
-  let dec = false;
-  let format: string = q.format;
-  if (raw === "0") {
-    cached = "0";
-    format = "DecimalSI";
-  } else {
-    const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(raw);
-    const num = m?.[2] || "0";
-    const denom = m?.[3] ?? "";
-    const suffix = m?.[4] ?? "";
-    let exponent = 0;
-    let base2 = false;
-    if (Object.hasOwn(decimalExponents, suffix)) exponent = decimalExponents[suffix]!;
-    else if (Object.hasOwn(binaryExponents, suffix)) {
-      exponent = binaryExponents[suffix]!;
-      base2 = true;
-    } else exponent = Number.parseInt(suffix.slice(1), 10);
-    let precision: number;
-    let mantissa = 1n;
-    if (base2) {
-      scale = 0;
-      if (exponent >= 0 && denom.length === 0) {
-        mantissa = 1n << BigInt(exponent);
-        precision = 15 - num.length - Math.trunc(Math.fround((Math.fround(exponent) * 3) / 10)) - 1;
-      } else precision = -1;
-    } else {
-      scale = exponent;
-      precision = 18 - (num.length + denom.length);
-    }
-    dec = true;
-    if (precision >= 0) {
-      scale -= denom.length;
-      if (scale >= -9) {
-        const shifted = num + denom;
-        const v = BigInt(shifted);
-        const product = v * mantissa;
-        if (product <= INT64_MAX) {
-          dec = false;
-          value = m?.[1] === "-" ? -product : product;
-          const canonicalText = base2
-            ? exponent % 10 === 0 && (v & 7n) !== 0n
-            : scale % 3 === 0 && !shifted.endsWith("000") && shifted[0] !== "0";
-          if (canonicalText) cached = raw;
-        }
-      }
-    }
-    if (dec) {
-      scale = 0;
-      // ParseQuantity's inf.Dec path shows a binary value strictly between -1 and 1 as decimal.
-      const abs = q.num < 0n ? -q.num : q.num;
-      if (format === "BinarySI" && abs !== 0n && abs < q.den) format = "DecimalSI";
-    }
-  }
-  if (cached === "" && stringCalled) cached = canonical;
-  const d = dec ? "(*inf.Dec)(0xc000000000)" : "(*inf.Dec)(nil)";
-  return new GoValue(
-    `resource.Quantity{i:resource.int64Amount{value:${value}, scale:${scale}}, d:resource.infDecAmount{Dec:${d}}, s:${goQuote(cached)}, Format:${goQuote(format)}}`,
-  );
-}
-
 /** Quantity.Value / MilliValue: the value in units of 10^-digits, rounded up. */
 function scaledValue(q: Quantity, digits: number): bigint {
   const n = q.num * 10n ** BigInt(digits);
@@ -263,7 +175,7 @@ function validateQuantityValue(name: string, p: Parsed, path: FieldPath): FieldE
   const errs: FieldError[] = [];
   if (p.q.sign() < 0) errs.push(invalidField(path, p.q.toString(), IS_NEGATIVE_ERROR_MSG));
   if (isIntegerResourceName(name) && scaledValue(p.q, 3) % 1000n !== 0n) {
-    errs.push(invalidGoField(path, goQuantity(p, false), "must be an integer"));
+    errs.push(invalidGoField(path, goQuantity(p.raw, false), "must be an integer"));
   }
   return errs;
 }
@@ -375,7 +287,7 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
         message: (low: Quantity, high: Quantity) => string,
       ) => {
         if (low && high && shown && low.q.cmp(high.q) > 0) {
-          errs.push(invalidGoField(idx.child(field).key(k), goQuantity(shown, true), message(low.q, high.q)));
+          errs.push(invalidGoField(idx.child(field).key(k), goQuantity(shown.raw, true), message(low.q, high.q)));
         }
       };
       notAbove(lo, hi, "min", lo, (a, b) => `min value ${a} is greater than max value ${b}`);
@@ -395,7 +307,7 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
         errs.push(
           invalidGoField(
             idx.child("maxLimitRequestRatio").key(k),
-            goQuantity(ratio, true),
+            goQuantity(ratio.raw, true),
             `ratio ${ratio.q} is less than 1`,
           ),
         );
@@ -415,7 +327,7 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
           errs.push(
             invalidGoField(
               idx.child("maxLimitRequestRatio").key(k),
-              goQuantity(ratio, true),
+              goQuantity(ratio.raw, true),
               `ratio ${ratio.q} is greater than max/min = ${goFloat(limit)}`,
             ),
           );
@@ -425,7 +337,7 @@ function validateLimitRange(obj: KubeObject): FieldError[] {
         errs.push(
           invalidGoField(
             idx.child("defaultRequest").key(k),
-            goQuantity(req, true),
+            goQuantity(req.raw, true),
             `default value ${def.q} must equal to defaultRequest value ${req.q} in ${k}`,
           ),
         );

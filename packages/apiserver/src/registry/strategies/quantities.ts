@@ -17,35 +17,33 @@ function canonical(v: unknown): unknown {
   }
 }
 
-/** Canonicalizes `o[key]` when set. */
-export function canonicalQuantity(o: Obj | undefined, key: string): void {
-  if (o && o[key] !== undefined && o[key] !== null) o[key] = canonical(o[key]);
-}
-
 /**
- * What a ResourceList held before it was canonicalized, for the few 422 messages that print a quantity as Go's
- * %#v of the value kube parsed from the text sent (LimitRange, ResourceQuota).
+ * What a quantity field held before it was canonicalized, per object holding it, for the few 422 messages that
+ * print a quantity as Go's %#v of the value kube parsed from the text sent (LimitRange, ResourceQuota, HPA).
  */
 const sentValues = new WeakMap<Obj, Record<string, unknown>>();
 
-/** The value `list[key]` was sent as. */
-export function sentQuantity(list: Obj, key: string): unknown {
-  const sent = sentValues.get(list);
-  return sent && Object.hasOwn(sent, key) ? sent[key] : list[key];
+/** The value `o[key]` was sent as. */
+export function sentQuantity(o: Obj, key: string): unknown {
+  const sent = sentValues.get(o);
+  return sent && Object.hasOwn(sent, key) ? sent[key] : o[key];
+}
+
+/** Canonicalizes `o[key]` when set. */
+export function canonicalQuantity(o: Obj | undefined, key: string): void {
+  if (!o || o[key] === undefined || o[key] === null) return;
+  const v = canonical(o[key]);
+  if (v === o[key]) return;
+  const sent = sentValues.get(o) ?? {};
+  sent[key] = o[key];
+  sentValues.set(o, sent);
+  o[key] = v;
 }
 
 /** Canonicalizes every value of the ResourceList at `o[key]`. */
 export function canonicalResourceList(o: Obj | undefined, key: string): void {
   const list = sub(o, key);
-  if (!list) return;
-  for (const k of Object.keys(list)) {
-    const v = canonical(list[k]);
-    if (v === list[k]) continue;
-    const sent = sentValues.get(list) ?? {};
-    sent[k] = list[k];
-    sentValues.set(list, sent);
-    list[k] = v;
-  }
+  if (list) for (const k of Object.keys(list)) canonicalQuantity(list, k);
 }
 
 /** A ResourceRequirements' limits and requests. */
