@@ -21,9 +21,15 @@ import {
   validateNonnegativeField,
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
-import { standardResources } from "./core-quota.js";
 import { GO_ZERO_QUANTITY, goQuantity } from "./go-quantity.js";
 import { canonicalQuantity, sentQuantity } from "./quantities.js";
+import {
+  isExtendedResourceName,
+  isHugePages,
+  isNativeResource,
+  isStandardResourceName,
+  standardContainerResources,
+} from "./resource-names.js";
 import { child, isObj, num, type Obj, objs, setDefault, str, sub } from "./util.js";
 
 /** autoscaling.DefaultCPUUtilization. */
@@ -84,8 +90,6 @@ function validateMetricIdentifier(id: unknown, path: FieldPath): FieldError[] {
   return nameIsPathSegment(name, false).map((msg) => invalidField(path.child("name"), name, msg));
 }
 
-const standardContainerResources = new Set(["cpu", "memory", "ephemeral-storage"]);
-
 /**
  * core/v1/validation's ValidateContainerResourceName (the versioned one, whose message for a bad extended
  * resource differs from core/validation's): a qualified name, standard when unprefixed.
@@ -94,16 +98,16 @@ function validateContainerResourceName(name: string, path: FieldPath): FieldErro
   const errs = isQualifiedName(name).map((msg) => invalidField(path, name, msg));
   const prefixed = name.includes("/");
   if (errs.length === 0 && !prefixed) {
-    const standard = standardResources.has(name) || /^(requests\.)?hugepages-/.test(name);
-    if (!standard) errs.push(invalidField(path, name, "must be a standard resource type or fully qualified"));
+    if (!isStandardResourceName(name))
+      errs.push(invalidField(path, name, "must be a standard resource type or fully qualified"));
   }
   if (!prefixed) {
-    if (!standardContainerResources.has(name) && !name.startsWith("hugepages-")) {
+    if (!standardContainerResources.has(name) && !isHugePages(name)) {
       errs.push(invalidField(path, name, "must be a standard resource for containers"));
     }
-  } else if (!name.includes("kubernetes.io/")) {
-    const extended = !name.startsWith("requests.") && isQualifiedName(`requests.${name}`).length === 0;
-    if (!extended) errs.push(invalidField(path, name, "doesn't follow extended resource name standard"));
+  } else if (!isNativeResource(name)) {
+    if (!isExtendedResourceName(name))
+      errs.push(invalidField(path, name, "doesn't follow extended resource name standard"));
   }
   return errs;
 }

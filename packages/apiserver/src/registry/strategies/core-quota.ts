@@ -24,92 +24,27 @@ import {
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { goQuantity, INT64_MAX } from "./go-quantity.js";
 import { canonicalResourceList, sentQuantity } from "./quantities.js";
+import {
+  isExtendedResourceName,
+  isHugePages,
+  isIntegerResourceName,
+  isNativeResource,
+  isOvercommitAllowed,
+  isStandardQuotaResourceName,
+  isStandardResourceName,
+  standardContainerResources,
+} from "./resource-names.js";
 import { arr, isObj, type Obj, objs, sortedKeys, str, sub } from "./util.js";
 
 // ---------------------------------------------------------------- resource names (pkg/apis/core/helper)
 
-const HUGEPAGES_PREFIX = "hugepages-";
-const REQUESTS_HUGEPAGES_PREFIX = "requests.hugepages-";
-const REQUESTS_PREFIX = "requests.";
-const NATIVE_NAMESPACE = "kubernetes.io/";
-
-const standardContainerResources = new Set(["cpu", "memory", "ephemeral-storage"]);
-
-const standardQuotaResources = new Set([
-  "cpu",
-  "memory",
-  "ephemeral-storage",
-  "requests.cpu",
-  "requests.memory",
-  "requests.storage",
-  "requests.ephemeral-storage",
-  "limits.cpu",
-  "limits.memory",
-  "limits.ephemeral-storage",
-  "pods",
-  "resourcequotas",
-  "services",
-  "replicationcontrollers",
-  "secrets",
-  "persistentvolumeclaims",
-  "configmaps",
-  "services.nodeports",
-  "services.loadbalancers",
-]);
-
-/** helper.IsStandardResourceName's set (without hugepages, checked by prefix). */
-export const standardResources = new Set([...standardQuotaResources, "storage"]);
-
-const integerResources = new Set([
-  "pods",
-  "resourcequotas",
-  "services",
-  "replicationcontrollers",
-  "secrets",
-  "configmaps",
-  "persistentvolumeclaims",
-  "services.nodeports",
-  "services.loadbalancers",
-]);
-
 const limitTypes = new Set(["Pod", "Container", "PersistentVolumeClaim"]);
-
-function isHugePages(name: string): boolean {
-  return name.startsWith(HUGEPAGES_PREFIX);
-}
-
-function isQuotaHugePages(name: string): boolean {
-  return name.startsWith(HUGEPAGES_PREFIX) || name.startsWith(REQUESTS_HUGEPAGES_PREFIX);
-}
-
-/** Unprefixed names and those under kubernetes.io/ are kube's own. */
-function isNativeResource(name: string): boolean {
-  return !name.includes("/") || name.includes(NATIVE_NAMESPACE);
-}
-
-function isExtendedResourceName(name: string): boolean {
-  if (isNativeResource(name) || name.startsWith(REQUESTS_PREFIX)) return false;
-  // Its quota form ("requests.<name>") must be a qualified name too.
-  return isQualifiedName(`${REQUESTS_PREFIX}${name}`).length === 0;
-}
-
-function isOvercommitAllowed(name: string): boolean {
-  return isNativeResource(name) && !isHugePages(name);
-}
-
-function isStandardQuotaResourceName(name: string): boolean {
-  return standardQuotaResources.has(name) || isQuotaHugePages(name);
-}
-
-function isIntegerResourceName(name: string): boolean {
-  return integerResources.has(name) || isExtendedResourceName(name);
-}
 
 /** validateResourceName. */
 function validateResourceName(name: string, path: FieldPath): FieldError[] {
   const errs = isQualifiedName(name).map((m) => invalidField(path, name, m));
   if (errs.length > 0) return errs;
-  if (!name.includes("/") && !(standardResources.has(name) || isQuotaHugePages(name))) {
+  if (!name.includes("/") && !isStandardResourceName(name)) {
     errs.push(invalidField(path, name, "must be a standard resource type or fully qualified"));
   }
   return errs;

@@ -52,6 +52,7 @@ import {
 } from "./pod-security.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./pod-volumes.js";
 import { canonicalClaimSpec, canonicalPodSpecQuantities, quantityOf } from "./quantities.js";
+import { isHugePages, isNativeResource, isOvercommitAllowed, standardContainerResources } from "./resource-names.js";
 import {
   arr,
   child,
@@ -419,26 +420,11 @@ function validatePullPolicy(policy: string, path: FieldPath): FieldError[] {
   return [notSupportedField(path, policy, pullPolicies)];
 }
 
-const standardContainerResources = ["cpu", "memory", "ephemeral-storage"];
-
-function isHugePages(name: string): boolean {
-  return name.startsWith("hugepages-");
-}
-
-function isNativeResource(name: string): boolean {
-  return !name.includes("/") || name.includes("kubernetes.io/");
-}
-
-/** Extended resources (e.g. nvidia.com/gpu) and hugepages may not be overcommitted. */
-function isOvercommitAllowed(name: string): boolean {
-  return isNativeResource(name) && !isHugePages(name);
-}
-
 function validateContainerResourceName(name: string, path: FieldPath): FieldError[] {
   const q = isQualifiedName(name);
   if (q.length > 0) return q.map((m) => invalidField(path, name, m));
   if (!name.includes("/")) {
-    if (!standardContainerResources.includes(name) && !isHugePages(name)) {
+    if (!standardContainerResources.has(name) && !isHugePages(name)) {
       return [invalidField(path, name, "must be a standard resource for containers")];
     }
   } else if (!isNativeResource(name)) {
@@ -453,14 +439,11 @@ function validateContainerResourceName(name: string, path: FieldPath): FieldErro
 function validateResourceQuantity(name: string, q: Quantity, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (q.sign() < 0) errs.push(invalidField(path, q.toString(), "must be greater than or equal to 0"));
-  if (isIntegerResource(name)) {
+  // Extended resources are counted in whole units.
+  if (!isNativeResource(name)) {
     if (q.milliValue() % 1000n !== 0n) errs.push(invalidField(path, q.toString(), "must be an integer"));
   }
   return errs;
-}
-
-function isIntegerResource(name: string): boolean {
-  return name.includes("/") && !isNativeResource(name);
 }
 
 /** ValidateResourceRequirements for a container. */
