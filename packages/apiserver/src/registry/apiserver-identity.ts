@@ -3,6 +3,7 @@ import { hostname as osHostname } from "node:os";
 import { isConflict, isNotFound } from "@wharf/apimachinery";
 import type { WatchCacheLog } from "../storage/watch-cache.js";
 import type { GenericStore } from "./generic-store.js";
+import { type Periodic, repeat } from "./periodic.js";
 import type { KubeObject } from "./strategy.js";
 
 // kube-apiserver 1.28's identity (APIServerIdentity, on by default): a Lease in
@@ -64,9 +65,7 @@ const microTime = (d: Date) => `${d.toISOString().slice(0, 23)}000Z`;
 export class IdentityLease {
   readonly name: string;
   private readonly hostname: string;
-  private renewTimer?: NodeJS.Timeout;
-  private gcTimer?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly work: Periodic[] = [];
   private readonly now: () => Date;
 
   constructor(
@@ -81,23 +80,13 @@ export class IdentityLease {
   /** Writes the lease now, then keeps renewing it and collecting expired ones. */
   async start(): Promise<void> {
     await this.renew().catch((e) => this.o.log?.warn({ err: String(e) }, "apiserver identity lease not written"));
-    this.every("renewTimer", this.o.renewIntervalMs ?? 10_000, () => this.renew());
-    this.every("gcTimer", this.o.gcIntervalMs ?? 3_600_000, () => this.collect());
+    const failed = (e: unknown) => this.o.log?.warn({ err: String(e), lease: this.name }, "apiserver identity lease");
+    this.work.push(repeat(this.o.renewIntervalMs ?? 10_000, () => this.renew(), failed));
+    this.work.push(repeat(this.o.gcIntervalMs ?? 3_600_000, () => this.collect(), failed));
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.renewTimer);
-    clearTimeout(this.gcTimer);
-  }
-
-  private every(timer: "renewTimer" | "gcTimer", ms: number, work: () => Promise<void>): void {
-    if (this.stopped) return;
-    this[timer] = setTimeout(async () => {
-      await work().catch((e) => this.o.log?.warn({ err: String(e), lease: this.name }, "apiserver identity lease"));
-      this.every(timer, ms, work);
-    }, ms);
-    this[timer].unref();
+    for (const w of this.work.splice(0)) w.stop();
   }
 
   /** Creates the lease or moves its renewTime, with kube's holder, duration and labels. */

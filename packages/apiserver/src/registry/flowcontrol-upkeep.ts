@@ -1,8 +1,8 @@
 import type { WatchCacheLog } from "../storage/watch-cache.js";
-import { ensureFlowControl } from "./bootstrap/bootstrap.js";
+import { ensureFlowControl, storeFor } from "./bootstrap/bootstrap.js";
 import { FlowSchemaConditions } from "./flowschema-conditions.js";
 import type { GenericStore } from "./generic-store.js";
-import { apiVersionOf } from "./resource-definition.js";
+import { repeat } from "./periodic.js";
 
 // What kube-apiserver keeps doing for priority and fairness after start: its
 // config producer ensures the bootstrap configuration every minute, and its
@@ -24,32 +24,20 @@ export async function startFlowControlUpkeep(
   stores: readonly GenericStore[],
   o: FlowControlUpkeepOptions = {},
 ): Promise<FlowControlUpkeep> {
-  const store = (kind: string) => {
-    const s = stores.find((x) => x.def.kind === kind && apiVersionOf(x.def) === V1BETA3);
-    if (!s) throw new Error(`flow control: no ${V1BETA3} ${kind} store`);
-    return s;
-  };
-  const conditions = new FlowSchemaConditions(store("FlowSchema"), store("PriorityLevelConfiguration"), o.log);
+  const conditions = new FlowSchemaConditions(
+    storeFor(stores, V1BETA3, "FlowSchema"),
+    storeFor(stores, V1BETA3, "PriorityLevelConfiguration"),
+    o.log,
+  );
   await conditions.start();
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const next = () => {
-    if (stopped) return;
-    timer = setTimeout(async () => {
-      try {
-        await ensureFlowControl(stores, o.log);
-      } catch (e) {
-        o.log?.warn({ err: String(e) }, "flow control: bootstrap configuration not ensured; retrying");
-      }
-      next();
-    }, o.intervalMs ?? 60_000);
-    timer.unref();
-  };
-  next();
+  const producer = repeat(
+    o.intervalMs ?? 60_000,
+    () => ensureFlowControl(stores, o.log),
+    (e) => o.log?.warn({ err: String(e) }, "flow control: bootstrap configuration not ensured; retrying"),
+  );
   return {
     stop() {
-      stopped = true;
-      clearTimeout(timer);
+      producer.stop();
       conditions.stop();
     },
   };

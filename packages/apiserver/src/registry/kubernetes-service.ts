@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { StatusError } from "@wharf/apimachinery";
 import type { GenericStore } from "./generic-store.js";
+import { type Periodic, repeat } from "./periodic.js";
 import type { IPFamily } from "./service-allocation/cidr.js";
 import type { KubeObject } from "./strategy.js";
 
@@ -42,7 +43,7 @@ async function getOrUndefined(store: GenericStore, name: string): Promise<KubeOb
 }
 
 export class KubernetesServiceReconciler {
-  private timer: NodeJS.Timeout | undefined;
+  private reconciling: Periodic | undefined;
 
   constructor(private readonly o: KubernetesServiceOptions) {}
 
@@ -145,14 +146,15 @@ export class KubernetesServiceReconciler {
 
   /** Reconciles every `intervalMs` (kube: 10 s) until stop(); failures are logged and retried next time. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.reconcile().catch((e) => this.o.log?.warn({ err: String(e) }, "reconciling the kubernetes service failed"));
-    }, intervalMs);
-    this.timer.unref();
+    this.reconciling = repeat(
+      intervalMs,
+      () => this.reconcile(),
+      (e) => this.o.log?.warn({ err: String(e) }, "reconciling the kubernetes service failed"),
+    );
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.reconciling?.stop();
+    this.reconciling = undefined;
   }
 }

@@ -87,7 +87,8 @@ export function bootstrapObjects(o: BootstrapOptions = {}): BootstrapObject[] {
   return out;
 }
 
-function storeFor(stores: readonly GenericStore[], apiVersion: string, kind: string): GenericStore {
+/** The store serving `kind` in `apiVersion`. */
+export function storeFor(stores: readonly GenericStore[], apiVersion: string, kind: string): GenericStore {
   const store = stores.find((s) => apiVersionOf(s.def) === apiVersion && s.def.kind === kind);
   if (!store) throw new Error(`bootstrap: no store serves ${apiVersion} ${kind}`);
   return store;

@@ -5,6 +5,7 @@
 
 import type { GenericStore } from "../generic-store.js";
 import { KubernetesServiceReconciler } from "../kubernetes-service.js";
+import { repeat } from "../periodic.js";
 import { AllocationRepair, type RepairLog } from "./repair.js";
 import type { ServiceNetwork } from "./service-network.js";
 
@@ -53,13 +54,14 @@ export async function startServiceControllers(o: ServiceControllersOptions): Pro
     o.log?.warn({ err: String(e) }, "creating the kubernetes service failed");
   }
   reconciler.start(o.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS);
-  const timer = setInterval(() => {
-    repair.runOnce().catch((e) => o.log?.warn({ err: String(e) }, "repairing service allocations failed"));
-  }, o.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS);
-  timer.unref();
+  const repairs = repeat(
+    o.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS,
+    () => repair.runOnce(),
+    (e) => o.log?.warn({ err: String(e) }, "repairing service allocations failed"),
+  );
   return {
     stop: () => {
-      clearInterval(timer);
+      repairs.stop();
       reconciler.stop();
     },
   };
