@@ -127,19 +127,29 @@ describe("built-in strategies through the generic store on brain", { timeout: 12
     });
     assert.deepEqual(stored(await store.get("default", "sized")), stored(created));
     assert.equal(created.metadata?.generation, 1);
-    // The same values in other words ("1.0" is "1"): the spec did not change. (kube compares the values, so even
-    // "1Gi" for "1073741824" is no change there; here texts are compared after canonicalizing, which tells them
-    // apart: see docs/apiserver.md.)
+    // The same values in other words ("1.0" is "1", "1Gi" is 1073741824): kube compares quantities by value, so
+    // the spec did not change, though the new text is what is stored.
     const same = withResources({
       limits: { cpu: "1.0", memory: "1536Mi" },
-      requests: { cpu: "500m", memory: 1073741824 },
+      requests: { cpu: "500m", memory: "1Gi" },
     });
     (same.metadata as J).resourceVersion = created.metadata?.resourceVersion;
-    assert.equal((await store.update("default", "sized", same)).metadata?.generation, 1);
+    const unchanged = await store.update("default", "sized", same);
+    assert.equal(unchanged.metadata?.generation, 1);
+    assert.deepEqual(stored(unchanged).requests, { cpu: "500m", memory: "1Gi" });
     const more = withResources({ limits: { cpu: "1" }, requests: { cpu: "0.6" } });
     const updated = await store.update("default", "sized", more);
     assert.equal(updated.metadata?.generation, 2);
     assert.deepEqual(stored(updated), { limits: { cpu: "1" }, requests: { cpu: "600m" } });
+    // Only quantity fields compare by value: an environment variable's "1k" for "1000" is a change.
+    const withEnv = (value: string) => {
+      const o = withResources({ limits: { cpu: "1" }, requests: { cpu: "0.6" } }) as J;
+      o.spec.template.spec.containers[0].env = [{ name: "SIZE", value }];
+      return o;
+    };
+    const env1 = await store.update("default", "sized", withEnv("1000"));
+    assert.equal(env1.metadata?.generation, 3);
+    assert.equal((await store.update("default", "sized", withEnv("1k"))).metadata?.generation, 4);
   });
 
   it("a bad Deployment gets kube's 422 with its causes and is not stored", async () => {

@@ -27,6 +27,7 @@ import { type DeleteOutcome, type DeletionAccess, deleteObject } from "./deletio
 import { type DeletionMeta, keepDeletionMeta, shouldDeleteDuringUpdate } from "./finalizers.js";
 import { apiVersionOf, type ResourceDefinition, servedSubresource } from "./resource-definition.js";
 import { builtinStrategies, strategyKey } from "./strategies/index.js";
+import { semanticEqual } from "./strategies/quantities.js";
 import type { KindStrategy, KubeObject, ObjectMeta } from "./strategy.js";
 
 export type { KubeObject, ObjectMeta } from "./strategy.js";
@@ -139,7 +140,7 @@ export class GenericStore {
       rest,
       labels: this.def.generation === "labels" ? ((metadata as ObjectMeta | undefined)?.labels ?? {}) : undefined,
     });
-    return !isDeepStrictEqual(strip(next), strip(old));
+    return !semanticEqual(strip(next), strip(old));
   }
 
   /** kube answers a selector on a field the kind does not index with 400 before reading anything. */

@@ -29,9 +29,18 @@ export function sentQuantity(o: Obj, key: string): unknown {
   return sent && Object.hasOwn(sent, key) ? sent[key] : o[key];
 }
 
+/**
+ * The keys of each object that hold quantities, as defaulting found them: kube compares a spec by value where it
+ * holds a quantity (Semantic.DeepEqual), so `1Gi` sent for a stored `1073741824` changes nothing.
+ */
+const quantityKeys = new WeakMap<Obj, Set<string>>();
+
 /** Canonicalizes `o[key]` when set. */
 export function canonicalQuantity(o: Obj | undefined, key: string): void {
   if (!o || o[key] === undefined || o[key] === null) return;
+  const keys = quantityKeys.get(o) ?? new Set<string>();
+  keys.add(key);
+  quantityKeys.set(o, keys);
   const v = canonical(o[key]);
   if (v === o[key]) return;
   const sent = sentValues.get(o) ?? {};
@@ -88,4 +97,35 @@ export function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Qua
     errs.push(invalidField(path, v, (e as Error).message));
     return undefined;
   }
+}
+
+/** Two values of a quantity field are equal when both parse to the same value, or when both are the same text. */
+function sameQuantity(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((typeof a !== "string" && typeof a !== "number") || (typeof b !== "string" && typeof b !== "number")) return false;
+  try {
+    return parseQuantity(String(a)).cmp(parseQuantity(String(b))) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Deep equality of two decoded objects as kube's Semantic.DeepEqual sees them: the quantity fields of `a` (those
+ * defaulting canonicalized) compare by value, everything else strictly.
+ */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => semanticEqual(x, b[i]));
+  }
+  if (!isObj(a) || !isObj(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const quantities = quantityKeys.get(a);
+  for (const k of keys) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (quantities?.has(k) ? !sameQuantity(a[k], b[k]) : !semanticEqual(a[k], b[k])) return false;
+  }
+  return true;
 }
