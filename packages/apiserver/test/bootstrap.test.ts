@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -10,6 +10,7 @@ import { createCa } from "@wharf/pki";
 import {
   ETCD_BIN,
   eventually,
+  KUBECTL,
   type ProcessServer,
   requireProgram,
   startBrain,
@@ -27,7 +28,6 @@ import { ADMIN_TOKEN, adminJson, localServerOptions, writeAdminKubeconfig } from
 // CA; a second apiserver and a restart; the system PriorityClasses' 403.
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded JSON bodies.
 type Json = any;
@@ -427,7 +427,7 @@ for (const backend of ["etcd", "brain"] as const) {
       if (!KUBECTL) return t.skip("no kubectl");
       const kubectl = async (...args: string[]) =>
         (
-          await run(KUBECTL, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir.path, "cache")}`, ...args], {
+          await run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir.path, "cache")}`, ...args], {
             env: { ...process.env, KUBECONFIG: "" },
           })
         ).stdout;

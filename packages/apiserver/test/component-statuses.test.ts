@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { selfSignedCertificate } from "@wharf/pki";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { adminJson, adminRequest, startAdminServer } from "./support/local-server.js";
 
@@ -16,7 +15,6 @@ import { adminJson, adminRequest, startAdminServer } from "./support/local-serve
 // the scheduler; nothing listens on the controller-manager's port.
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 const DEPRECATION = '299 - "v1 ComponentStatus is deprecated in v1.19+"';
 const REFUSED = 'Get "https://127.0.0.1:10257/healthz": dial tcp 127.0.0.1:10257: connect: connection refused';
 

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, eventually, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import protobuf from "protobufjs";
 import type { RunningApiServer } from "../src/index.js";
 import { adminJson, adminRequest, startAdminServer } from "./support/local-server.js";
@@ -16,7 +15,6 @@ import { adminJson, adminRequest, startAdminServer } from "./support/local-serve
 // on a real etcd and on brain.
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 const PROTOBUF_V2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 const NAME = "widgets.example.com";

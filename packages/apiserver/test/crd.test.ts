@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, eventually, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
 import { ADMIN_TOKEN, localServerOptions, startAdminServer, writeAdminKubeconfig } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // CustomResourceDefinitions end to end, through kubectl and raw HTTP, on a
 // real etcd and on brain: a CRD stored with `kubectl apply` is served within

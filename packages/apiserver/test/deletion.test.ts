@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { ADMIN_TOKEN, adminJson, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // Deletion as kube-apiserver 1.28 does it: DeleteOptions, preconditions,
 // finalizers, the garbage collector's finalizers, graceful deletion of pods,

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { requireProgram } from "@wharf/testing";
+import { KUBECTL, requireProgram } from "@wharf/testing";
 import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
 import { ADMIN_TOKEN, adminServerSuite } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // What kube-apiserver 1.28 lists in `kubectl api-resources` with default
 // flags, written down from its sources (pkg/registry/*/rest storage short

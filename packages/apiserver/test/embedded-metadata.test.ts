@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { requireProgram } from "@wharf/testing";
+import { KUBECTL, requireProgram } from "@wharf/testing";
 import { adminJson, adminServerSuite } from "./support/local-server.js";
 
 // Embedded ObjectMetas (pod templates, a CronJob's job template, claim
@@ -14,7 +13,6 @@ import { adminJson, adminServerSuite } from "./support/local-server.js";
 // write: create, strategic merge patch or server-side apply.
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded JSON bodies.
 type Json = any;

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { adminRequest, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // fieldValidation (Ignore, Warn by default, Strict) on create, update and
 // every patch type of built-in kinds, their subresources and custom
@@ -596,7 +595,7 @@ spec:
           },
         },
       });
-      const kubectl = (...args: string[]) => run(KUBECTL, [`--kubeconfig=${kubeconfig}`, ...args]);
+      const kubectl = (...args: string[]) => run(KUBECTL!, [`--kubeconfig=${kubeconfig}`, ...args]);
       const bad = manifest("bad.json", dep("k-bad", { imagePullPolcy: "Always" }));
       let stderr = "";
       try {

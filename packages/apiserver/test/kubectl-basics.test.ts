@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, SchedulingV1Api, Watch } from "@kubernetes/client-node";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 /** The kubectl to drive; WHARF_KUBECTL picks another one (e.g. to run the suite with Debian's 1.20 and a newer one). */
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // The first slice of the API server, exercised by kubectl and the official
 // client library, on Debian's etcd and on brain: the same suite for both.

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { AuthenticationV1Api, KubeConfig } from "@kubernetes/client-node";
-import { ETCD_BIN, eventually, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import {
+  ETCD_BIN,
+  eventually,
+  KUBECTL,
+  kubectlMinor,
+  type ProcessServer,
+  requireProgram,
+  tempDir,
+} from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
 import { KUBE_128_API_VERSIONS } from "./support/kube-1-28.js";
 import { adminRequest, startAdminServer } from "./support/local-server.js";
@@ -13,21 +21,10 @@ import { adminRequest, startAdminServer } from "./support/local-server.js";
 const run = promisify(execFile);
 /**
  * The kubectls to drive: WHARF_KUBECTLS (paths separated by `:`; `.ci/run` gives Debian's 1.20 beside the
- * machine's newer one), else the one on the machine.
+ * machine's newer one), else the one on the machine. Each is known by the version that runs against a 1.28
+ * server (`kubectlMinor`: Google Cloud SDK's dispatcher runs its 1.28 there).
  */
-const KUBECTLS = (
-  process.env.WHARF_KUBECTLS ??
-  ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p)) ??
-  ""
-)
-  .split(":")
-  .filter((p) => p !== "");
-
-/** A kubectl's minor version, as `kubectl version --client` reports it. */
-function clientMinor(kubectl: string): number {
-  const out = execFileSync(kubectl, ["version", "--client", "-o", "json"], { encoding: "utf8" });
-  return Number.parseInt(JSON.parse(out).clientVersion.minor, 10);
-}
+const KUBECTLS = (process.env.WHARF_KUBECTLS ?? KUBECTL ?? "").split(":").filter((p) => p !== "");
 
 /**
  * What kubectl itself prints differently across the versions this suite knows: Debian's 1.20 (`legacy`) and
@@ -174,7 +171,7 @@ interface Outcome {
 
 const dialects: (Dialect & { kubectl?: string })[] = KUBECTLS.length
   ? KUBECTLS.map((kubectl) => {
-      const minor = clientMinor(kubectl);
+      const minor = kubectlMinor(kubectl);
       return { kubectl, minor, legacy: minor <= 20 };
     })
   : [{ minor: 0, legacy: false }];

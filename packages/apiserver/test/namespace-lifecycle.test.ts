@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ETCD_BIN, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
+import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import { type RunningApiServer, startApiServer } from "../src/index.js";
 import { adminJson, localServerOptions, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // Namespace deletion as kube-apiserver 1.28 and kube-controller-manager's
 // namespace controller do it, on a real etcd and on brain: the `kubernetes`

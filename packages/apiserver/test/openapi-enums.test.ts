@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { requireProgram } from "@wharf/testing";
+import { dispatchedKubectls, KUBECTL, kubectlMinor, requireProgram } from "@wharf/testing";
 import protobuf from "protobufjs";
 import { adminJson, adminRequest, adminServerSuite } from "./support/local-server.js";
 
@@ -14,7 +13,6 @@ import { adminJson, adminRequest, adminServerSuite } from "./support/local-serve
 // kube-openapi's "Possible enum values" paragraph, in v3 and v2 alike.
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded JSON and protobuf documents.
 type Json = any;
@@ -114,10 +112,9 @@ const V3_PATH: Record<string, string> = {
 const v3PathOf = (def: string) => V3_PATH[def.slice(0, def.lastIndexOf("."))]!;
 
 // What `kubectl explain pod.spec.containers.imagePullPolicy` prints against
-// kube-apiserver 1.28 with the machine's kubectl (1.32, OpenAPI v3 template):
-// the field's description, wrapped at 80 columns, with the enum paragraph.
-// (This kubectl prints no ENUM block for a v3 field even though the schema
-// carries `enum`; the test pins what it prints.)
+// kube-apiserver 1.28 with kubectl 1.28 (the OpenAPI v3 template): the field's
+// description, wrapped at 80 columns, with the enum paragraph. kubectl 1.30 and
+// later also print the schema's `enum` as an ENUM block.
 const EXPLAIN_PULL_POLICY = `KIND:       Pod
 VERSION:    v1
 
@@ -250,19 +247,33 @@ for (const backend of ["etcd", "brain"] as const) {
       );
     });
 
-    it("kubectl explain prints the enum descriptions", async (t) => {
+    it("kubectl explain prints the enum descriptions, and kubectl 1.30 and later the enum values", async (t) => {
       const api = suite.ready(t);
       if (!api) return;
       if (!KUBECTL && !requireProgram(t, "/usr/bin/kubectl", "kubernetes-client")) return;
-      const out = (
-        await run(KUBECTL!, [
-          `--kubeconfig=${suite.kubeconfig}`,
-          `--cache-dir=${join(suite.dir.path, "cache")}`,
-          "explain",
-          "pod.spec.containers.imagePullPolicy",
-        ])
-      ).stdout;
-      assert.equal(out, EXPLAIN_PULL_POLICY);
+      // The machine's kubectl, and the newest of a dispatcher's when it carries one beside itself.
+      const newest = dispatchedKubectls(KUBECTL!).at(-1);
+      const kubectls = [{ path: KUBECTL!, minor: kubectlMinor(KUBECTL!) }, ...(newest ? [newest] : [])];
+      let ran = 0;
+      for (const { path, minor } of kubectls) {
+        if (minor < 28) continue;
+        const out = (
+          await run(path, [
+            `--kubeconfig=${suite.kubeconfig}`,
+            `--cache-dir=${join(suite.dir.path, `cache-${minor}`)}`,
+            "explain",
+            "pod.spec.containers.imagePullPolicy",
+          ])
+        ).stdout;
+        const field = "FIELD: imagePullPolicy <string>\n";
+        const want =
+          minor >= 30
+            ? EXPLAIN_PULL_POLICY.replace(field, `${field}ENUM:\n    Always\n    IfNotPresent\n    Never\n`)
+            : EXPLAIN_PULL_POLICY;
+        assert.equal(out, want, `kubectl 1.${minor}`);
+        ran++;
+      }
+      if (ran === 0) t.skip(`kubectl 1.${kubectls[0]!.minor}: explain's v3 layout is kubectl 1.28's and later`);
     });
   });
 }

@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { requireProgram } from "@wharf/testing";
+import { KUBECTL, requireProgram } from "@wharf/testing";
 import protobuf from "protobufjs";
 import { ADMIN_TOKEN, adminServerSuite } from "./support/local-server.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 const PROTOBUF_V2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 

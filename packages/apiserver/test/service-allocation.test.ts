@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { type ProcessServer, startBrain, startEtcd, tempDir } from "@wharf/testing";
+import { KUBECTL, type ProcessServer, startBrain, startEtcd, tempDir } from "@wharf/testing";
 import { EtcdStorage, type RunningApiServer, startApiServer } from "../src/index.js";
 import { AllocationBitmap } from "../src/registry/service-allocation/allocation-bitmap.js";
 import { ADMIN_TOKEN, localServerOptions, writeAdminKubeconfig } from "./support/local-server.js";
@@ -13,7 +13,6 @@ import { ADMIN_TOKEN, localServerOptions, writeAdminKubeconfig } from "./support
 // biome-ignore lint/suspicious/noExplicitAny: the tests read decoded JSON
 type J = any;
 
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 const run = promisify(execFile);
 
 /** One JSON request to an API server as the admin user. */

@@ -1,10 +1,19 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, type OutgoingHttpHeaders } from "node:http2";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ETCD_BIN, freePort, type ProcessServer, requireProgram, startBrain, startEtcd, tempDir } from "@wharf/testing";
+import {
+  ETCD_BIN,
+  freePort,
+  KUBECTL,
+  type ProcessServer,
+  requireProgram,
+  startBrain,
+  startEtcd,
+  tempDir,
+} from "@wharf/testing";
 import {
   type ListOptions,
   type ListResult,
@@ -23,8 +32,6 @@ import { ADMIN_TOKEN, localServerOptions, writeAdminKubeconfig } from "./support
 
 // kube-apiserver's watch cache: one per resource, fed by one etcd watch, on
 // Debian's etcd and on brain; then the cache's own rules on a fake storage.
-
-const KUBECTL = process.env.WHARF_KUBECTL ?? ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API.
 type Json = any;

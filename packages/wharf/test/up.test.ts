@@ -8,17 +8,14 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { freePort, requireProgram, type TempDir, tempDir } from "@wharf/testing";
+import { freePort, KUBECTL as MACHINE_KUBECTL, requireProgram, type TempDir, tempDir } from "@wharf/testing";
 
 // `wharf up` as users run it: the real CLI, real child processes, real kubectl.
 
 const run = promisify(execFile);
 const WHARF = fileURLToPath(new URL("../bin/wharf.js", import.meta.url));
 /** WHARF_KUBECTL picks another kubectl, as in the apiserver tests. */
-const KUBECTL =
-  process.env.WHARF_KUBECTL ??
-  ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p)) ??
-  "/usr/bin/kubectl";
+const KUBECTL = MACHINE_KUBECTL ?? "/usr/bin/kubectl";
 
 // Everything started here, killed in `after` should a test fail half-way.
 const spawned = new Set<ChildProcess>();

@@ -102,7 +102,8 @@ export function quantityOf(v: unknown, path: FieldPath, errs: FieldError[]): Qua
 /** Two values of a quantity field are equal when both parse to the same value, or when both are the same text. */
 function sameQuantity(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if ((typeof a !== "string" && typeof a !== "number") || (typeof b !== "string" && typeof b !== "number")) return false;
+  const text = (v: unknown) => typeof v === "string" || typeof v === "number";
+  if (!text(a) || !text(b)) return false;
   try {
     return parseQuantity(String(a)).cmp(parseQuantity(String(b))) === 0;
   } catch {
