@@ -1,16 +1,17 @@
 // The side-by-side benchmark of brain against Debian's etcd (issue 4).
 //   npm run bench:brain              full run; appends to bench/results/brain.md
 //   npm run bench:brain -- --smoke   a short run that checks the machinery (CI)
-// Options: --only=<substring> runs matching workloads; --no-scale skips the 1M-key run.
+// Options: --only=<substring>[,<substring>…] runs the workloads matching any of them; --no-scale skips the 1M-key run.
 
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { defaultProtocolWorkers } from "@wharf/brain";
 import { ETCD_BIN, type ProcessServer, startBrain, startEtcd, tempDir } from "@wharf/testing";
+import { gcDelta, gcSnapshot } from "./brain-gc.js";
 import { buildLoadgen } from "./loadgen-build.js";
 import { cpuSeconds, memory, sampleMemory } from "./process-stats.js";
 import {
@@ -33,7 +34,10 @@ const run = promisify(execFile);
 const repoRoot = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const argv = process.argv.slice(2);
 const smoke = argv.includes("--smoke");
-const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const only = argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 const noScale = argv.includes("--no-scale") || only !== undefined;
 /** Room for the scale run's million 1 KiB keys plus their history, on both servers. */
 const QUOTA = String(8 * 1024 * 1024 * 1024);
@@ -85,8 +89,11 @@ async function measure(binary: string, server: Server, w: Workload): Promise<Mea
   }
   const cpu0 = cpuSeconds(server.proc.pid);
   const mem = sampleMemory(server.proc.pid);
+  const gc0 = server.name === "brain" ? await gcSnapshot(server.proc.endpoint) : undefined;
   const load = await loadgen(binary, server, w.prefix, w.args);
   const peak = mem.stop();
+  const gc1 = gc0 && (await gcSnapshot(server.proc.endpoint));
+  if (gc0 && gc1) progress(`brain sequencer: ${gcDelta(gc0, gc1)}`);
   const x = load.extra as { eventsDelivered?: number; eventResponses?: number } | undefined;
   // How much the server batched revisions for watchers behind: fewer responses cost the client less.
   if (x?.eventResponses) progress(`${server.name}: ${x.eventsDelivered} events in ${x.eventResponses} responses`);
@@ -142,7 +149,7 @@ async function main(): Promise<void> {
   if (!existsSync(ETCD_BIN)) throw new Error(`${ETCD_BIN} not found: apt-get install -y etcd-server`);
   const binary = buildLoadgen();
   const p = plan(smoke);
-  const workloads = p.workloads.filter((w) => !only || w.name.includes(only));
+  const workloads = p.workloads.filter((w) => !only || only.some((o) => w.name.includes(o)));
   const dirs = { etcd: tempDir("wharf-bench-etcd-"), brain: tempDir("wharf-bench-brain-") };
   const servers: Record<Name, Server> = {
     etcd: await start("etcd", dirs.etcd.path),
@@ -192,6 +199,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    const keep = process.env.WHARF_BENCH_BRAIN_OUTPUT;
+    if (keep) writeFileSync(keep, servers.brain.proc.output());
     for (const s of Object.values(servers)) await s.proc.stop().catch(() => {});
     dirs.etcd.remove();
     dirs.brain.remove();
