@@ -4,7 +4,7 @@
 // Options: --only=<substring>[,<substring>…] runs the workloads matching any of them; --no-scale skips the 1M-key run.
 
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,8 +199,6 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    const keep = process.env.WHARF_BENCH_BRAIN_OUTPUT;
-    if (keep) writeFileSync(keep, servers.brain.proc.output());
     for (const s of Object.values(servers)) await s.proc.stop().catch(() => {});
     dirs.etcd.remove();
     dirs.brain.remove();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** The kubectl the tests drive: WHARF_KUBECTL, else the machine's (undefined when there is none). */
@@ -17,27 +17,27 @@ const SERVER_MINOR = 28;
 export function kubectlMinor(kubectl: string): number {
   const out = execFileSync(kubectl, ["version", "--client", "-o", "json"], { encoding: "utf8" });
   const v = JSON.parse(out).clientVersion as { minor: string; gitVersion: string };
-  if (v.gitVersion.endsWith("-dispatcher") && existsSync(dispatched(kubectl, SERVER_MINOR))) return SERVER_MINOR;
+  if (v.gitVersion.endsWith("-dispatcher") && existsSync(join(dispatcherDir(kubectl), `kubectl.1.${SERVER_MINOR}`)))
+    return SERVER_MINOR;
   return Number.parseInt(v.minor, 10);
 }
 
 /** The versioned kubectls a dispatcher carries beside itself (`kubectl.1.27` … `kubectl.1.33`), newest last. */
 export function dispatchedKubectls(kubectl: string): { path: string; minor: number }[] {
+  const dir = dispatcherDir(kubectl);
   const out: { path: string; minor: number }[] = [];
   for (let minor = 20; minor < 60; minor++) {
-    const path = dispatched(kubectl, minor);
+    const path = join(dir, `kubectl.1.${minor}`);
     if (existsSync(path)) out.push({ path, minor });
   }
   return out;
 }
 
-function dispatched(kubectl: string, minor: number): string {
-  // The dispatcher is reached through a symlink (/usr/bin/kubectl); its versions sit beside the real file.
-  let real = kubectl;
+/** The dispatcher is reached through a symlink (/usr/bin/kubectl); its versions sit beside the real file. */
+function dispatcherDir(kubectl: string): string {
   try {
-    real = execFileSync("readlink", ["-f", kubectl], { encoding: "utf8" }).trim();
+    return dirname(realpathSync(kubectl));
   } catch {
-    // No readlink: look beside the path given.
+    return dirname(kubectl);
   }
-  return join(dirname(real), `kubectl.1.${minor}`);
 }

@@ -17,6 +17,38 @@ export interface LabelSelectorValidationOptions {
   allowInvalidLabelValueInSelector?: boolean;
 }
 
+/**
+ * A selector requirement's operator against its number of values, in kube's words (shared by label selectors and
+ * node selectors; `numeric` admits the node selector's Gt and Lt, which take exactly one value).
+ */
+export function selectorOperatorErrors(
+  operator: string,
+  valueCount: number,
+  path: FieldPath,
+  numeric = false,
+): FieldError[] {
+  switch (operator) {
+    case "In":
+    case "NotIn":
+      return valueCount === 0
+        ? [requiredField(path.child("values"), "must be specified when `operator` is 'In' or 'NotIn'")]
+        : [];
+    case "Exists":
+    case "DoesNotExist":
+      return valueCount > 0
+        ? [forbiddenField(path.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")]
+        : [];
+    case "Gt":
+    case "Lt":
+      if (numeric) {
+        return valueCount !== 1
+          ? [requiredField(path.child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'")]
+          : [];
+      }
+  }
+  return [invalidField(path.child("operator"), operator, "not a valid selector operator")];
+}
+
 export function validateLabelSelector(
   selector: LabelSelectorSpec | null | undefined,
   path: FieldPath,
@@ -28,24 +60,7 @@ export function validateLabelSelector(
   (selector.matchExpressions ?? []).forEach((expr, i) => {
     const p = path.child("matchExpressions").index(i);
     const values = expr.values ?? [];
-    switch (expr.operator) {
-      case "In":
-      case "NotIn":
-        if (values.length === 0) {
-          errs.push(requiredField(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
-        }
-        break;
-      case "Exists":
-      case "DoesNotExist":
-        if (values.length > 0) {
-          errs.push(
-            forbiddenField(p.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-          );
-        }
-        break;
-      default:
-        errs.push(invalidField(p.child("operator"), expr.operator ?? "", "not a valid selector operator"));
-    }
+    errs.push(...selectorOperatorErrors(expr.operator ?? "", values.length, p));
     const key = expr.key ?? "";
     for (const m of isQualifiedName(key)) errs.push(invalidField(p.child("key"), key, m));
     if (!options.allowInvalidLabelValueInSelector) {

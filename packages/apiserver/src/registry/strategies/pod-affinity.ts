@@ -18,6 +18,7 @@ import {
   type LabelSelectorSpec,
   notSupportedField,
   requiredField,
+  selectorOperatorErrors,
   validateLabelSelector,
 } from "@wharf/apimachinery";
 import { arr, isObj, num, type Obj, objs, str, strMap, sub } from "./util.js";
@@ -61,37 +62,10 @@ const path0 = fieldPath("spec");
 
 /** ValidateNodeSelectorRequirement (1.28: operator, value count and key; values are not checked). */
 function validateNodeSelectorRequirement(req: Obj, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const operator = str(req.operator);
-  const values = arr(req.values);
-  switch (operator) {
-    case "In":
-    case "NotIn":
-      if (values.length === 0) {
-        errs.push(requiredField(path.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
-      }
-      break;
-    case "Exists":
-    case "DoesNotExist":
-      if (values.length > 0) {
-        errs.push(
-          forbiddenField(path.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-        );
-      }
-      break;
-    case "Gt":
-    case "Lt":
-      if (values.length !== 1) {
-        errs.push(
-          requiredField(path.child("values"), "must be specified single value when `operator` is 'Lt' or 'Gt'"),
-        );
-      }
-      break;
-    default:
-      errs.push(invalidField(path.child("operator"), operator, "not a valid selector operator"));
-  }
-  errs.push(...validateLabelName(str(req.key), path.child("key")));
-  return errs;
+  return [
+    ...selectorOperatorErrors(str(req.operator), arr(req.values).length, path, true),
+    ...validateLabelName(str(req.key), path.child("key")),
+  ];
 }
 
 /** ValidateNodeFieldSelectorRequirement: only metadata.name, only In/NotIn with one value. */
