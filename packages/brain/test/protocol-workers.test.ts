@@ -262,6 +262,49 @@ describe("protocol worker processes", () => {
     for (let i = 0; i < 50; i++) assert.equal(all[`/w/${i}`], String(i));
   });
 
+  it("survives a worker killed while the sequencer streams to it", async () => {
+    const own = await startBrain({ args: ["--protocol-workers=2"] });
+    // Each client's connection lands on one of the two workers; with four, both carry watch traffic.
+    const watchers = Array.from({ length: 4 }, () => new Etcd3({ hosts: own.url }));
+    const writer = new Etcd3({ hosts: own.url });
+    try {
+      let seen = 0;
+      for (const w of watchers) {
+        const watch = await w.watch().prefix("/flood/").create();
+        watch.on("put", () => seen++);
+        watch.on("error", () => undefined);
+      }
+      const value = "v".repeat(256 * 1024);
+      let stop = false;
+      const flood = Promise.all(
+        Array.from({ length: 8 }, async (_, c) => {
+          for (let i = 0; !stop; i++)
+            await writer
+              .put(`/flood/${c}/${i % 20}`)
+              .value(value)
+              .catch(() => sleep(20));
+        }),
+      );
+      for (let i = 0; i < 100 && seen < 40; i++) await sleep(50);
+      assert.ok(seen >= 40, `watch traffic flows before the kill (${seen} events)`);
+      const [victim] = childrenOf(own.pid);
+      process.kill(victim!, "SIGKILL");
+      await sleep(1000);
+      stop = true;
+      await flood;
+      assert.ok(alive(own.pid), `the sequencer outlives its worker:\n${own.output()}`);
+      await writer.put("/after-kill").value("ok");
+      assert.equal(await writer.get("/after-kill").string(), "ok");
+      assert.doesNotMatch(own.output(), /Unhandled 'error' event/);
+    } finally {
+      for (const w of watchers) w.close();
+      writer.close();
+      if (alive(own.pid)) await own.stop();
+      else await own.kill();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("ends the sequencer's side of a call whose deadline passes", async () => {
     // A Lock held by one lease blocks a second Lock; the second gives up after its deadline.
     const lease = client.lease(30, { autoKeepAlive: false });

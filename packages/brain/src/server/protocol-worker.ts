@@ -38,6 +38,8 @@ function main(): void {
   const relaySocket = new Socket({ fd: RELAY_FD, readable: true, writable: true });
   // Without the sequencer there is nothing to serve: a worker never outlives it.
   relaySocket.on("close", () => process.exit(0));
+  // A reset relay (the sequencer exited with frames of ours unread) means the same; without a listener it is a crash with a stack trace.
+  relaySocket.on("error", () => process.exit(0));
   process.on("disconnect", () => process.exit(0));
   // Ctrl-C reaches the whole process group; the sequencer decides when workers stop.
   process.on("SIGINT", () => undefined);

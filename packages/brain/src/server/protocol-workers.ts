@@ -83,7 +83,13 @@ export class ProtocolWorkers {
       serialization: "advanced",
       execArgv: workerExecArgv(),
     });
-    const host = this.relayHost(child.stdio[4] as Socket);
+    const relay = child.stdio[4] as Socket;
+    // A relay error (the worker died with our frames unread) must not end the sequencer: the worker is replaced.
+    relay.on("error", (e) => {
+      if (!this.stopping) this.log.warn({ pid: child.pid, err: e.message }, "protocol worker relay failed");
+      child.kill("SIGKILL");
+    });
+    const host = this.relayHost(relay);
     const w: Worker = { child, host, ready: false };
     this.workers.push(w);
     return new Promise<void>((resolve, reject) => {
