@@ -3,6 +3,9 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 /** What a streaming response writer needs of the HTTP/2 stream under a grpc-js call. */
 export interface Http2Writable {
   write(chunk: Buffer): boolean;
+  /** Writes between cork() and uncork() reach the stream's native side as one writev. */
+  cork(): void;
+  uncork(): void;
   readonly writableLength: number;
   once(event: "drain", listener: () => void): unknown;
   readonly destroyed: boolean;
@@ -30,20 +33,17 @@ export function grpcFrame(message: Uint8Array): Buffer {
   return out;
 }
 
-/** Most bytes joined into one write to the HTTP/2 stream. */
-const MAX_WRITE_BYTES = 256 * 1024;
-
 /**
  * Writes a server stream's messages straight to its HTTP/2 stream, already
  * framed, and coalesces everything written in one turn of the event loop into
- * few writes. grpc-js sends one message per write and waits for each to
+ * one writev. grpc-js sends one message per write and waits for each to
  * complete before the next; a revision fanned out to a thousand watchers on
  * eight connections would otherwise cost a thousand round trips through the
  * HTTP/2 layer. `beforeFirst` sends the response headers.
  *
  * Messages the stream has no room for wait here as they came (views of
- * buffers other streams share, e.g. one revision's events), and are joined
- * and written as the stream drains: a burst of catch-up responses to many
+ * buffers other streams share, e.g. one revision's events), and are written
+ * as the stream drains: a burst of catch-up responses to many
  * watchers of one stream is not copied out all at once.
  *
  * Every message of the call must go through the returned writer, so that
@@ -79,19 +79,17 @@ export function coalescingWriter<T>(
     }
     // The stream's own high-water mark (16 KiB) is less than one busy turn of a
     // watch: it is written to until it holds BUFFERED_BYTES, the rest waits here.
+    // Corked, the turn's messages reach the native stream as one writev of the
+    // buffers as they are: joining them first cost a copy, and fresh buffers
+    // outside the heap whose volume made V8 run a full GC many times a second.
+    h2.cork();
     while (head < pending.length && (all || h2.writableLength < BUFFERED_BYTES)) {
-      let end = head;
-      let bytes = 0;
-      while (end < pending.length && (end === head || bytes + pending[end]!.length <= MAX_WRITE_BYTES)) {
-        bytes += pending[end]!.length;
-        end++;
-      }
-      const chunk = end === head + 1 ? pending[head]! : Buffer.concat(pending.slice(head, end), bytes);
-      for (let i = head; i < end; i++) pending[i] = EMPTY;
-      head = end;
-      pendingBytes -= bytes;
+      const chunk = pending[head]!;
+      pending[head++] = EMPTY;
+      pendingBytes -= chunk.length;
       h2.write(chunk);
     }
+    h2.uncork();
     if (head === pending.length) {
       pending = [];
       head = 0;
@@ -156,6 +154,6 @@ export function directWriter<T>(
 ): DirectWriter<T> | undefined {
   // grpc-js 1.14: ServerDuplexStreamImpl.call is the BaseServerInterceptingCall (no interceptors) holding the stream.
   const stream = (call as unknown as { call?: { stream?: Partial<Http2Writable> } }).call?.stream;
-  if (!stream || typeof stream.write !== "function" || typeof stream.once !== "function") return undefined;
+  if (!stream || typeof stream.write !== "function" || typeof stream.cork !== "function") return undefined;
   return coalescingWriter(stream as Http2Writable, () => call.sendMetadata(new Metadata()), frame, onDrain);
 }
