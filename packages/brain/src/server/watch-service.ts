@@ -24,10 +24,13 @@ export function watchService(brain: Brain): WatchServer {
   brain.watchHub = hub;
   const pacer = PACE_MS > 0 ? new DeliveryPacer(PACE_MS, PACE_BURST) : undefined;
   // Every response at one revision shares one header object, so the serializer encodes it once.
+  // It is asked for once per watcher and revision, so the check compares numbers (a BigInt each time would allocate).
+  let headerRev = 0;
   let header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n } }).header!;
   const headerAt = (rev: number) => {
-    if (header.revision !== BigInt(rev)) {
+    if (headerRev !== rev) {
       header = brain.fill({ header: { clusterId: 0n, memberId: 0n, revision: BigInt(rev), raftTerm: 0n } }).header!;
+      headerRev = rev;
     }
     return header;
   };

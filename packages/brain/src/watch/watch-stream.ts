@@ -156,16 +156,7 @@ export class WatchStream implements WatchTarget, PacedStream {
       // The same changes delivered to the next watcher (one revision fanned out) reuse these.
       if (!w.prevKv) lastPlain = { kvs, events, size };
     }
-    const wr: WatchResponse = {
-      header: this.o.header(rev),
-      watchId: BigInt(w.id),
-      created: false,
-      canceled: false,
-      compactRevision: 0n,
-      cancelReason: "",
-      fragment: false,
-      events,
-    };
+    const header = this.o.header(rev);
     if (!w.fragment) {
       const q = w.queued;
       if (
@@ -176,16 +167,29 @@ export class WatchStream implements WatchTarget, PacedStream {
       ) {
         // As etcd does for a watcher whose client is behind, later revisions join
         // the response still waiting: a client that lags gets fewer, larger messages.
+        // This is most deliveries to a paced stream, so it allocates nothing.
         if (!w.queuedOwnsEvents) {
           q.events = q.events.slice();
           w.queuedOwnsEvents = true;
         }
         for (const e of events) q.events.push(e);
-        q.header = wr.header;
+        q.header = header;
         w.queuedBytes += size;
         this.out.grow(w.queuedAt, size);
         return;
       }
+    }
+    const wr: WatchResponse = {
+      header,
+      watchId: BigInt(w.id),
+      created: false,
+      canceled: false,
+      compactRevision: 0n,
+      cancelReason: "",
+      fragment: false,
+      events,
+    };
+    if (!w.fragment) {
       const at = this.out.push(wr, RESPONSE_OVERHEAD + size);
       if (this.out.waits(at)) {
         w.queued = wr;
