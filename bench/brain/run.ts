@@ -1,7 +1,8 @@
 // The side-by-side benchmark of brain against Debian's etcd (issue 4).
 //   npm run bench:brain              full run; appends to bench/results/brain.md
 //   npm run bench:brain -- --smoke   a short run that checks the machinery (CI)
-// Options: --only=<substring>[,<substring>…] runs the workloads matching any of them; --no-scale skips the 1M-key run.
+// Options: --only=<substring>[,<substring>…] runs the workloads matching any of them (results in
+// bench/results/brain-only.json, nothing appended); --no-scale skips the 1M-key run.
 
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -216,8 +217,12 @@ async function main(): Promise<void> {
   console.log(
     `\nbar (workloads 1-5 at 256 clients: throughput ≥ 1.0× etcd and p99 ≤ etcd): ${barRows.length - behind.length}/${barRows.length} hold`,
   );
+  // A partial run's figures (every field, e.g. a watch row's event responses) go beside the full run's, not over them.
+  if (!smoke) {
+    const json = only ? "brain-only.json" : "brain.json";
+    writeJson(join(repoRoot, "bench", "results", json), { header, rows, scaleRows, scaleResults });
+  }
   if (!smoke && !only) {
-    writeJson(join(repoRoot, "bench", "results", "brain.json"), { header, rows, scaleRows, scaleResults });
     let section = `## ${header}\n\n${markdownTable(COLUMNS, all.map(cells))}\n`;
     if (scaleResults.length > 0) section += `\n${markdownTable(SCALE_COLUMNS, scaleResults.map(scaleCells))}\n`;
     section += `\nBar: ${barRows.length - behind.length}/${barRows.length} workloads at 256 clients hold (throughput ≥ 1.0× etcd and p99 ≤ etcd's).\n`;
