@@ -537,6 +537,139 @@ for (const backend of ["etcd", "brain"] as const) {
       });
     });
 
+    it("keeps what autoscaling/v1 cannot express in kube's round-trip annotations", async (t) => {
+      if (!api) return t.skip("no backend");
+      const v2Path = `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers`;
+      const v1Path = `/apis/autoscaling/v1/namespaces/${NS}/horizontalpodautoscalers`;
+      const created = await adminJson(api.url, "POST", v2Path, {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "mixed", namespace: NS, annotations: { team: "a&b" } },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+          maxReplicas: 5,
+          metrics: [
+            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+            { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "1Gi" } } },
+            {
+              type: "Object",
+              object: {
+                describedObject: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "main" },
+                metric: { name: "rps", selector: { matchLabels: { z: "1", a: "2" } } },
+                target: { type: "Value", value: "10k" },
+              },
+            },
+          ],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+        },
+      });
+      assert.equal(created.code, 201, JSON.stringify(created.body));
+      const status = {
+        desiredReplicas: 2,
+        currentReplicas: 2,
+        currentMetrics: [
+          { type: "Resource", resource: { name: "cpu", current: { averageUtilization: 40, averageValue: "120m" } } },
+        ],
+        conditions: [
+          {
+            type: "AbleToScale",
+            status: "True",
+            lastTransitionTime: "2026-01-01T00:00:00Z",
+            reason: "ReadyForNewScale",
+          },
+        ],
+      };
+      const withStatus = await adminJson(api.url, "PUT", `${v2Path}/mixed/status`, { ...created.body, status });
+      assert.equal(withStatus.code, 200, JSON.stringify(withStatus.body));
+
+      // A v1 read: the CPU target and value in v1's fields, the rest in annotations as kube 1.28's conversion
+      // writes them (Go's field order and zero values, the behavior as the internal type's JSON, keys sorted).
+      const v1 = await adminJson(api.url, "GET", `${v1Path}/mixed`);
+      const meta = v1.body.metadata as { annotations: Record<string, string> };
+      assert.deepEqual(Object.keys(meta.annotations), [
+        "autoscaling.alpha.kubernetes.io/behavior",
+        "autoscaling.alpha.kubernetes.io/conditions",
+        "autoscaling.alpha.kubernetes.io/current-metrics",
+        "autoscaling.alpha.kubernetes.io/metrics",
+        "team",
+      ]);
+      assert.equal(
+        meta.annotations["autoscaling.alpha.kubernetes.io/metrics"],
+        '[{"type":"Resource","resource":{"name":"memory","targetAverageValue":"1Gi"}},' +
+          '{"type":"Object","object":{"target":{"kind":"Ingress","name":"main","apiVersion":"networking.k8s.io/v1"},' +
+          '"metricName":"rps","targetValue":"10k","selector":{"matchLabels":{"a":"2","z":"1"}}}}]',
+      );
+      assert.equal(
+        meta.annotations["autoscaling.alpha.kubernetes.io/current-metrics"],
+        '[{"type":"Resource","resource":{"name":"cpu","currentAverageUtilization":40,"currentAverageValue":"120m"}}]',
+      );
+      assert.equal(
+        meta.annotations["autoscaling.alpha.kubernetes.io/behavior"],
+        '{"ScaleUp":{"StabilizationWindowSeconds":0,"SelectPolicy":"Max","Policies":[{"Type":"Pods","Value":4,"PeriodSeconds":15},{"Type":"Percent","Value":100,"PeriodSeconds":15}]},' +
+          '"ScaleDown":{"StabilizationWindowSeconds":60,"SelectPolicy":"Max","Policies":[{"Type":"Percent","Value":100,"PeriodSeconds":15}]}}',
+      );
+      assert.equal(
+        meta.annotations["autoscaling.alpha.kubernetes.io/conditions"],
+        '[{"type":"AbleToScale","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z","reason":"ReadyForNewScale"}]',
+      );
+      assert.equal(meta.annotations.team, "a&b");
+      const v1Spec = v1.body.spec as Record<string, unknown>;
+      assert.equal(v1Spec.targetCPUUtilizationPercentage, 70);
+      assert.equal((v1.body.status as Record<string, unknown>).currentCPUUtilizationPercentage, 40);
+
+      // A v1 client's get-modify-put keeps every metric, the behavior and the status; the annotations go.
+      const put = await adminJson(api.url, "PUT", `${v1Path}/mixed`, {
+        ...v1.body,
+        spec: { ...v1Spec, maxReplicas: 6, targetCPUUtilizationPercentage: 75 },
+      });
+      assert.equal(put.code, 200, JSON.stringify(put.body));
+      const v2 = (await adminJson(api.url, "GET", `${v2Path}/mixed`)).body;
+      assert.deepEqual((v2.metadata as { annotations: unknown }).annotations, { team: "a&b" });
+      const spec = v2.spec as Record<string, unknown>;
+      assert.equal(spec.maxReplicas, 6);
+      // kube's order: the annotation's metrics, then the CPU target of v1's field.
+      assert.deepEqual(spec.metrics, [
+        { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "1Gi" } } },
+        {
+          type: "Object",
+          object: {
+            describedObject: { kind: "Ingress", name: "main", apiVersion: "networking.k8s.io/v1" },
+            metric: { name: "rps", selector: { matchLabels: { a: "2", z: "1" } } },
+            target: { type: "Value", value: "10k" },
+          },
+        },
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 75 } } },
+      ]);
+      assert.equal(
+        (spec.behavior as { scaleDown: { stabilizationWindowSeconds: number } }).scaleDown.stabilizationWindowSeconds,
+        60,
+      );
+      assert.deepEqual(plain((v2.status as Record<string, unknown>).currentMetrics), status.currentMetrics);
+      assert.deepEqual(plain((v2.status as Record<string, unknown>).conditions), status.conditions);
+
+      // A spec update cannot change the status through the annotations, nor a create set one.
+      const edited = { ...meta.annotations };
+      edited["autoscaling.alpha.kubernetes.io/current-metrics"] =
+        '[{"type":"Resource","resource":{"name":"cpu","currentAverageUtilization":99,"currentAverageValue":"1"}}]';
+      const again = (await adminJson(api.url, "GET", `${v1Path}/mixed`)).body;
+      const put2 = await adminJson(api.url, "PUT", `${v1Path}/mixed`, {
+        ...again,
+        metadata: { ...(again.metadata as object), annotations: edited },
+      });
+      assert.equal(put2.code, 200, JSON.stringify(put2.body));
+      assert.equal((put2.body.status as Record<string, unknown>).currentCPUUtilizationPercentage, 40);
+      const fresh = await adminJson(api.url, "POST", v1Path, {
+        apiVersion: "autoscaling/v1",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "fresh", namespace: NS, annotations: edited },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, maxReplicas: 2 },
+      });
+      assert.equal(fresh.code, 201, JSON.stringify(fresh.body));
+      const freshV2 = (await adminJson(api.url, "GET", `${v2Path}/fresh`)).body;
+      assert.equal((freshV2.status as Record<string, unknown> | undefined)?.currentMetrics, undefined);
+      assert.equal((freshV2.spec as { metrics: unknown[] }).metrics.length, 2, "the annotation's two metrics, no CPU");
+    });
+
     it("answers the create-only reviews without storing them", async (t) => {
       if (!api) return t.skip("no backend");
       const ssar = (await client.create({

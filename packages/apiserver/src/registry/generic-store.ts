@@ -132,6 +132,47 @@ export class GenericStore {
   }
 
   /**
+   * The stored shape of a create. A create sets no status on a kind with a
+   * status subresource; with a conversion, the status comes from the object's
+   * own status fields only, never from what its metadata carries (autoscaling/v1's
+   * annotations hold current metrics and conditions), as kube's PrepareForCreate
+   * clears the status after conversion.
+   */
+  private encodeCreate(obj: KubeObject): KubeObject {
+    const out = this.encode(obj);
+    if (!this.def.conversion || !this.hasStatus || this.def.resetStatusOnCreate === false) return out;
+    const status = this.encode({ ...obj, metadata: {} }).status;
+    if (status === undefined) delete out.status;
+    else out.status = status;
+    return out;
+  }
+
+  /**
+   * The stored shape of an update. With a conversion, what the update may not
+   * change is kept as stored rather than taken back from the served version
+   * (which need not hold all of it: autoscaling/v1 keeps most of an HPA in
+   * annotations a client may have edited): a spec update keeps the stored
+   * status, a status update the stored spec, a deletion's everything but
+   * metadata — as kube's strategies copy them from the old internal object.
+   */
+  private encodeUpdate(next: KubeObject, stored: KubeObject, mode: UpdateMode | "metadata"): KubeObject {
+    const out = this.encode(next);
+    if (!this.def.conversion) return out;
+    if (mode === "metadata") return { ...stored, metadata: out.metadata };
+    if (mode === "status") {
+      const kept: KubeObject = { ...stored, metadata: out.metadata };
+      if (out.status === undefined) delete kept.status;
+      else kept.status = out.status;
+      return kept;
+    }
+    if (mode === "main" && this.hasStatus) {
+      if (stored.status === undefined) delete out.status;
+      else out.status = structuredClone(stored.status);
+    }
+    return out;
+  }
+
+  /**
    * Whether an update changes what metadata.generation counts: every field
    * but metadata and status (and labels for kinds that count them).
    */
@@ -241,7 +282,7 @@ export class GenericStore {
     this.admit(toStore, undefined, true, track);
     if (dryRun) return this.withVersion(toStore, 0);
     try {
-      const v = await this.storage.create(this.key(namespace, filled.name!), this.encode(toStore));
+      const v = await this.storage.create(this.key(namespace, filled.name!), this.encodeCreate(toStore));
       return this.served(v.object, v.resourceVersion);
     } catch (e) {
       throw this.mapError(e, filled.name!);
@@ -375,7 +416,7 @@ export class GenericStore {
             throw new DeleteDuringUpdate(next, current!.resourceVersion);
           }
           if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
-          return isDeepStrictEqual(next, cur) ? current!.object : this.encode(next);
+          return isDeepStrictEqual(next, cur) ? current!.object : this.encodeUpdate(next, current!.object, mode);
         },
         { expectedResourceVersion: expected },
       );
@@ -439,7 +480,7 @@ export class GenericStore {
             const next = update(this.served(structuredClone(current!.object), current!.resourceVersion));
             delete (next.metadata as ObjectMeta).resourceVersion;
             if (dryRun) throw new DryRunResult(next, current!.resourceVersion);
-            return this.encode(next);
+            return this.encodeUpdate(next, current!.object, "metadata");
           });
           return this.served(v.object, v.resourceVersion);
         } catch (e) {

@@ -22,6 +22,14 @@ import {
 } from "@wharf/apimachinery";
 import type { KindStrategy, KubeObject } from "../strategy.js";
 import { GO_ZERO_QUANTITY, goQuantity } from "./go-quantity.js";
+import {
+  BEHAVIOR_ANNOTATION,
+  isSet,
+  METRICS_ANNOTATION,
+  v1AnnotationBehavior,
+  v1AnnotationMetrics,
+  ZERO_QUANTITY,
+} from "./hpa-v1-annotations.js";
 import { canonicalQuantity, sentQuantity } from "./quantities.js";
 import {
   isExtendedResourceName,
@@ -61,9 +69,6 @@ const metricSources = ["object", "pods", "resource", "containerResource", "exter
 /** MaxPeriodSeconds and MaxStabilizationWindowSeconds of kube's autoscaling validation. */
 const MAX_PERIOD_SECONDS = 1800;
 const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
-
-/** Go's zero resource.Quantity: what v1's required quantities convert to when not sent. */
-const ZERO_QUANTITY = Symbol("zero resource.Quantity");
 
 /** A sent quantity's sign and its %#v text; throws kube's parse message for a value that is no quantity. */
 function sentQuantityValue(sent: unknown): { sign: number; shown: GoValue } {
@@ -113,8 +118,6 @@ function validateContainerResourceName(name: string, path: FieldPath): FieldErro
 }
 
 const metricTargetTypes = new Set(["Utilization", "Value", "AverageValue"]);
-
-const isSet = (v: unknown) => v !== undefined && v !== null;
 
 /** validateMetricTarget. */
 function validateMetricTarget(target: Obj, path: FieldPath): FieldError[] {
@@ -358,155 +361,6 @@ function validateSpec(spec: Obj, path: FieldPath, minReplicasLowerBound: number)
   return errs;
 }
 
-// autoscaling/v1 keeps what it has no field for in annotations; kube's conversion to the internal version
-// decodes them (Go's encoding/json: keys match fields case-insensitively, the last one winning; any value of
-// the wrong type makes the whole annotation ignored) and drops them.
-const METRICS_ANNOTATION = "autoscaling.alpha.kubernetes.io/metrics";
-const BEHAVIOR_ANNOTATION = "autoscaling.alpha.kubernetes.io/behavior";
-
-class GoDecodeError extends Error {}
-
-function jsonField(o: Obj, name: string): unknown {
-  let v: unknown;
-  const folded = name.toLowerCase();
-  for (const k of Object.keys(o)) if (k.toLowerCase() === folded) v = o[k];
-  return v;
-}
-
-function goString(v: unknown): string | undefined {
-  if (!isSet(v)) return undefined;
-  if (typeof v !== "string") throw new GoDecodeError();
-  return v;
-}
-
-function goInt32(v: unknown): number | undefined {
-  if (!isSet(v)) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new GoDecodeError();
-  return v;
-}
-
-/** A struct field: null and absent leave it zero. */
-function goStruct(v: unknown): Obj | undefined {
-  if (!isSet(v)) return undefined;
-  if (!isObj(v)) throw new GoDecodeError();
-  return v;
-}
-
-/** A quantity as sent, checked as Quantity.UnmarshalJSON checks it. */
-function decodedQuantity(v: unknown): unknown {
-  if (!isSet(v)) return undefined;
-  if (typeof v !== "string" && typeof v !== "number") throw new GoDecodeError();
-  try {
-    parseQuantity(typeof v === "number" ? String(v) : v.trim());
-  } catch {
-    throw new GoDecodeError();
-  }
-  return v;
-}
-
-function goSlice(v: unknown): Obj[] | undefined {
-  if (!isSet(v)) return undefined;
-  if (!Array.isArray(v)) throw new GoDecodeError();
-  return v.map((x) => goStruct(x) ?? {});
-}
-
-/** Convert_v1_{Resource,ContainerResource}MetricSource: a utilization target when one is given. */
-function v1ResourceTarget(src: Obj): Obj {
-  const averageUtilization = goInt32(jsonField(src, "targetAverageUtilization"));
-  const averageValue = decodedQuantity(jsonField(src, "targetAverageValue"));
-  return { type: averageUtilization === undefined ? "AverageValue" : "Utilization", averageUtilization, averageValue };
-}
-
-/** One v1 MetricSpec of the annotation, converted to the internal shape. */
-function v1Metric(m: Obj): Obj {
-  const out: Obj = { type: goString(jsonField(m, "type")) ?? "" };
-  const object = goStruct(jsonField(m, "object"));
-  if (object) {
-    const ref = goStruct(jsonField(object, "target")) ?? {};
-    goStruct(jsonField(object, "selector"));
-    // targetValue is no pointer in v1: unsent, it converts to a zero quantity, always set.
-    const value = decodedQuantity(jsonField(object, "targetValue")) ?? ZERO_QUANTITY;
-    const averageValue = decodedQuantity(jsonField(object, "averageValue"));
-    out.object = {
-      describedObject: { kind: goString(jsonField(ref, "kind")), name: goString(jsonField(ref, "name")) },
-      metric: { name: goString(jsonField(object, "metricName")) },
-      target: { type: averageValue === undefined ? "Value" : "AverageValue", value, averageValue },
-    };
-  }
-  const pods = goStruct(jsonField(m, "pods"));
-  if (pods) {
-    goStruct(jsonField(pods, "selector"));
-    out.pods = {
-      metric: { name: goString(jsonField(pods, "metricName")) },
-      target: {
-        type: "AverageValue",
-        averageValue: decodedQuantity(jsonField(pods, "targetAverageValue")) ?? ZERO_QUANTITY,
-      },
-    };
-  }
-  const resource = goStruct(jsonField(m, "resource"));
-  if (resource) out.resource = { name: goString(jsonField(resource, "name")), target: v1ResourceTarget(resource) };
-  const container = goStruct(jsonField(m, "containerResource"));
-  if (container) {
-    out.containerResource = {
-      name: goString(jsonField(container, "name")),
-      container: goString(jsonField(container, "container")),
-      target: v1ResourceTarget(container),
-    };
-  }
-  const external = goStruct(jsonField(m, "external"));
-  if (external) {
-    goStruct(jsonField(external, "metricSelector"));
-    const value = decodedQuantity(jsonField(external, "targetValue"));
-    out.external = {
-      metric: { name: goString(jsonField(external, "metricName")) },
-      target: {
-        type: value === undefined ? "AverageValue" : "Value",
-        value,
-        averageValue: decodedQuantity(jsonField(external, "targetAverageValue")),
-      },
-    };
-  }
-  return out;
-}
-
-/** The metrics annotation's metrics, or undefined when it is absent or does not decode. */
-function v1AnnotationMetrics(text: string | undefined): Obj[] | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return (goSlice(JSON.parse(text)) ?? []).map(v1Metric);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The behavior annotation (the internal type's JSON), when it decodes to a behavior with rules. */
-function v1AnnotationBehavior(text: string | undefined): Obj | undefined {
-  if (text === undefined) return undefined;
-  const rules = (v: unknown): Obj | undefined => {
-    const r = goStruct(v);
-    if (!r) return undefined;
-    const policies = goSlice(jsonField(r, "Policies"));
-    return {
-      stabilizationWindowSeconds: goInt32(jsonField(r, "StabilizationWindowSeconds")),
-      selectPolicy: goString(jsonField(r, "SelectPolicy")),
-      policies: policies?.map((p) => ({
-        type: goString(jsonField(p, "Type")) ?? "",
-        value: goInt32(jsonField(p, "Value")) ?? 0,
-        periodSeconds: goInt32(jsonField(p, "PeriodSeconds")) ?? 0,
-      })),
-    };
-  };
-  try {
-    const b = goStruct(JSON.parse(text)) ?? {};
-    const scaleUp = rules(jsonField(b, "ScaleUp"));
-    const scaleDown = rules(jsonField(b, "ScaleDown"));
-    return scaleUp || scaleDown ? { scaleUp, scaleDown } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const cpuUtilization = (percent: number): Obj => ({
   type: "Resource",
   resource: { name: "cpu", target: { type: "Utilization", averageUtilization: percent } },
@@ -523,14 +377,10 @@ function internalSpec(obj: KubeObject): Obj {
   const annotations = sub(obj.metadata, "annotations") ?? {};
   const cpu = num(spec.targetCPUUtilizationPercentage);
   let metrics = cpu === undefined ? [] : [cpuUtilization(cpu)];
-  const annotated = v1AnnotationMetrics(
-    typeof annotations[METRICS_ANNOTATION] === "string" ? annotations[METRICS_ANNOTATION] : undefined,
-  );
+  const annotated = v1AnnotationMetrics(annotations[METRICS_ANNOTATION]);
   if (annotated) metrics = [...annotated, ...metrics];
   if (metrics.length === 0) metrics = [cpuUtilization(DEFAULT_CPU_UTILIZATION)];
-  const behavior = v1AnnotationBehavior(
-    typeof annotations[BEHAVIOR_ANNOTATION] === "string" ? annotations[BEHAVIOR_ANNOTATION] : undefined,
-  );
+  const behavior = v1AnnotationBehavior(annotations[BEHAVIOR_ANNOTATION]);
   return {
     scaleTargetRef: spec.scaleTargetRef,
     minReplicas: spec.minReplicas,
