@@ -79,3 +79,24 @@ export function sampleMemory(pid: number, intervalMs = 100): { stop(): { rss: nu
     },
   };
 }
+
+/** The machine's CPU time so far, all cores (/proc/stat): total, and what the hypervisor stole from this VM. */
+export interface HostCpu {
+  total: number;
+  steal: number;
+}
+
+export function hostCpu(): HostCpu {
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is counted in user already).
+  const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
+/**
+ * Percent of the machine's CPU time stolen between two readings: a VM's neighbours taking its cores. A row
+ * measured while it was high says more about the host than about either server.
+ */
+export function stealPercent(a: HostCpu, b: HostCpu): number {
+  const total = b.total - a.total;
+  return total > 0 ? (100 * (b.steal - a.steal)) / total : 0;
+}

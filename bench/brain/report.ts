@@ -22,6 +22,8 @@ export interface Measurement {
   serverCpuSeconds: number;
   peakRss: number;
   peakRssAnon: number;
+  /** Percent of the machine's CPU time stolen by the hypervisor while the workload ran. */
+  hostStealPercent: number;
 }
 
 export interface Row {
@@ -58,6 +60,7 @@ export const COLUMNS = [
   "server CPU s etcd/brain",
   "peak RSS MiB etcd/brain",
   "loadgen cores etcd/brain",
+  "host steal % etcd/brain",
 ];
 
 export function cells(r: Row): string[] {
@@ -71,6 +74,7 @@ export function cells(r: Row): string[] {
     `${f(r.etcd.serverCpuSeconds, 1)}/${f(r.brain.serverCpuSeconds, 1)}`,
     `${mib(r.etcd.peakRss)}/${mib(r.brain.peakRss)}`,
     `${loadCores(r.etcd)}/${loadCores(r.brain)}`,
+    `${f(r.etcd.hostStealPercent ?? 0, 1)}/${f(r.brain.hostStealPercent ?? 0, 1)}`,
   ];
 }
 

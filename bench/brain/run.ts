@@ -14,7 +14,7 @@ import { defaultProtocolWorkers } from "@wharf/brain";
 import { ETCD_BIN, type ProcessServer, startBrain, startEtcd, tempDir } from "@wharf/testing";
 import { gcDelta, gcSnapshot } from "./brain-gc.js";
 import { buildLoadgen } from "./loadgen-build.js";
-import { cpuSeconds, memory, sampleMemory } from "./process-stats.js";
+import { cpuSeconds, hostCpu, memory, sampleMemory, stealPercent } from "./process-stats.js";
 import {
   appendMarkdown,
   COLUMNS,
@@ -89,9 +89,11 @@ async function measure(binary: string, server: Server, w: Workload): Promise<Mea
     if (p.errors > 0) throw new Error(`${server.name}: preload of ${w.name} had ${p.errors} errors`);
   }
   const cpu0 = cpuSeconds(server.proc.pid);
+  const host0 = hostCpu();
   const mem = sampleMemory(server.proc.pid);
   const gc0 = server.name === "brain" ? await gcSnapshot(server.proc.endpoint) : undefined;
   const load = await loadgen(binary, server, w.prefix, w.args);
+  const hostStealPercent = stealPercent(host0, hostCpu());
   const peak = mem.stop();
   const gc1 = gc0 && (await gcSnapshot(server.proc.endpoint));
   if (gc0 && gc1) progress(`brain sequencer: ${gcDelta(gc0, gc1)}`);
@@ -104,6 +106,7 @@ async function measure(binary: string, server: Server, w: Workload): Promise<Mea
     serverCpuSeconds: cpuSeconds(server.proc.pid) - cpu0,
     peakRss: peak.rss,
     peakRssAnon: peak.rssAnon,
+    hostStealPercent,
   };
 }
 
@@ -149,6 +152,7 @@ async function scale(binary: string, server: Server, keys: number): Promise<{ se
 async function main(): Promise<void> {
   if (!existsSync(ETCD_BIN)) throw new Error(`${ETCD_BIN} not found: apt-get install -y etcd-server`);
   const binary = buildLoadgen();
+  const hostAtStart = hostCpu();
   const p = plan(smoke);
   const workloads = p.workloads.filter((w) => !only || only.some((o) => w.name.includes(o)));
   const dirs = { etcd: tempDir("wharf-bench-etcd-"), brain: tempDir("wharf-bench-brain-") };
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
   }
 
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  const header = `${new Date().toISOString().slice(0, 10)}: ${machine}; ${etcdVersion}; brain ${commit} (default settings: ${defaultProtocolWorkers()} protocol workers; CPU and RSS summed over its processes); Go clientv3 load generator, 8 connections`;
+  const header = `${new Date().toISOString().slice(0, 10)}: ${machine}; ${etcdVersion}; brain ${commit} (default settings: ${defaultProtocolWorkers()} protocol workers; CPU and RSS summed over its processes); Go clientv3 load generator, 8 connections; host steal over the run ${stealPercent(hostAtStart, hostCpu()).toFixed(1)}%`;
   const all = [...rows, ...scaleRows];
   console.log(`\n${header}\n\n${textTable(COLUMNS, all.map(cells))}`);
   if (scaleResults.length > 0) console.log(`\n${textTable(SCALE_COLUMNS, scaleResults.map(scaleCells))}`);
