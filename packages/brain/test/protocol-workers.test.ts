@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
-import { lock } from "@wharf/etcd-api";
+import { lock, WatchClient, WatchRequest } from "@wharf/etcd-api";
 import { type ProcessServer, startBrain } from "@wharf/testing";
 import { Etcd3 } from "etcd3";
 import { RelayClient } from "../src/server/relay-client.js";
@@ -264,16 +264,23 @@ describe("protocol worker processes", () => {
 
   it("survives a worker killed while the sequencer streams to it", async () => {
     const own = await startBrain({ args: ["--protocol-workers=2"] });
-    // Each client's connection lands on one of the two workers; with four, both carry watch traffic.
-    const watchers = Array.from({ length: 4 }, () => new Etcd3({ hosts: own.url }));
+    // Each channel's connection lands on one of the two workers; with four, both carry watch traffic. Raw gRPC
+    // streams, not etcd3 clients: those keep reconnecting after close() and would hold this file's process open.
+    const channels = Array.from({ length: 4 }, () => new WatchClient(own.endpoint, credentials.createInsecure()));
     const writer = new Etcd3({ hosts: own.url });
+    let seen = 0;
+    const calls = channels.map((c) => {
+      const call = c.watch();
+      call.on("data", (r: { events?: unknown[] }) => {
+        seen += r.events?.length ?? 0;
+      });
+      call.on("error", () => undefined);
+      call.write(
+        WatchRequest.fromPartial({ createRequest: { key: Buffer.from("/flood/"), rangeEnd: Buffer.from("/flood0") } }),
+      );
+      return call;
+    });
     try {
-      let seen = 0;
-      for (const w of watchers) {
-        const watch = await w.watch().prefix("/flood/").create();
-        watch.on("put", () => seen++);
-        watch.on("error", () => undefined);
-      }
       const value = "v".repeat(256 * 1024);
       let stop = false;
       const flood = Promise.all(
@@ -297,7 +304,8 @@ describe("protocol worker processes", () => {
       assert.equal(await writer.get("/after-kill").string(), "ok");
       assert.doesNotMatch(own.output(), /Unhandled 'error' event/);
     } finally {
-      for (const w of watchers) w.close();
+      for (const call of calls) call.cancel();
+      for (const c of channels) c.close();
       writer.close();
       if (alive(own.pid)) await own.stop();
       else await own.kill();
