@@ -115,7 +115,7 @@ function v1ResourceTarget(src: Obj): Obj {
 }
 
 /** One v1 MetricSpec of the annotation, converted to the internal shape. */
-function v1Metric(m: Obj): Obj {
+function fromV1MetricSpec(m: Obj): Obj {
   const out: Obj = { type: goString(jsonField(m, "type")) ?? "" };
   const object = goStruct(jsonField(m, "object"));
   if (object) {
@@ -167,7 +167,7 @@ function v1Metric(m: Obj): Obj {
 }
 
 /** One v1 MetricStatus of the annotation, converted to the internal shape. */
-function v1MetricStatus(m: Obj): Obj {
+function fromV1MetricStatus(m: Obj): Obj {
   const out: Obj = { type: goString(jsonField(m, "type")) ?? "" };
   const object = goStruct(jsonField(m, "object"));
   if (object) {
@@ -217,7 +217,7 @@ function v1MetricStatus(m: Obj): Obj {
   return out;
 }
 
-function v1Condition(c: Obj): Obj {
+function fromV1Condition(c: Obj): Obj {
   return {
     type: goString(jsonField(c, "type")),
     status: goString(jsonField(c, "status")),
@@ -239,7 +239,7 @@ function decodedList(text: unknown, convert: (o: Obj) => Obj): Obj[] | undefined
 
 /** The metrics annotation's metrics (internal shape, zero quantities as ZERO_QUANTITY), or undefined. */
 export function v1AnnotationMetrics(text: unknown): Obj[] | undefined {
-  return decodedList(text, v1Metric);
+  return decodedList(text, fromV1MetricSpec);
 }
 
 /** The behavior annotation (the internal type's JSON), when it decodes to a behavior with rules. */
@@ -293,8 +293,8 @@ export function fromV1Annotations(annotations: Obj | undefined): {
 } {
   const metrics = v1AnnotationMetrics(annotations?.[METRICS_ANNOTATION]);
   const behavior = v1AnnotationBehavior(annotations?.[BEHAVIOR_ANNOTATION]);
-  const currentMetrics = decodedList(annotations?.[CURRENT_METRICS_ANNOTATION], v1MetricStatus);
-  const conditions = decodedList(annotations?.[CONDITIONS_ANNOTATION], v1Condition);
+  const currentMetrics = decodedList(annotations?.[CURRENT_METRICS_ANNOTATION], fromV1MetricStatus);
+  const conditions = decodedList(annotations?.[CONDITIONS_ANNOTATION], fromV1Condition);
   return {
     metrics: metrics && (stored(metrics) as Obj[]),
     behavior: behavior && (stored(behavior) as Obj),
@@ -341,10 +341,15 @@ function reference(v: unknown): Obj {
   return { kind: r.kind ?? "", name: r.name ?? "", apiVersion: r.apiVersion || undefined };
 }
 
-/** Convert_autoscaling_MetricSpec_To_v1_MetricSpec. */
-function v1MetricSpec(m: Obj): Obj {
-  const target = (src: Obj | undefined) => sub(src, "target") ?? {};
+/**
+ * Convert_autoscaling_MetricSpec_To_v1_MetricSpec (side "target") and Convert_autoscaling_MetricStatus_To_v1_MetricStatus
+ * (side "current"): the same v1 shapes with the side's prefix, except that a resource's average value and an
+ * external metric's value are pointers in v1's specs and plain quantities in its statuses.
+ */
+function toV1Metric(m: Obj, side: "target" | "current"): Obj {
+  const values = (src: Obj | undefined) => sub(src, side) ?? {};
   const metric = (src: Obj | undefined) => sub(src, "metric") ?? {};
+  const pointerInSpec = side === "target" ? opt : quantity;
   const object = sub(m, "object");
   const pods = sub(m, "pods");
   const resource = sub(m, "resource");
@@ -355,74 +360,31 @@ function v1MetricSpec(m: Obj): Obj {
     object: object && {
       target: reference(object.describedObject),
       metricName: metric(object).name ?? "",
-      targetValue: quantity(target(object).value),
+      [`${side}Value`]: quantity(values(object).value),
       selector: selector(metric(object).selector),
-      averageValue: opt(target(object).averageValue),
+      averageValue: opt(values(object).averageValue),
     },
     pods: pods && {
       metricName: metric(pods).name ?? "",
-      targetAverageValue: quantity(target(pods).averageValue),
+      [`${side}AverageValue`]: quantity(values(pods).averageValue),
       selector: selector(metric(pods).selector),
     },
     resource: resource && {
       name: resource.name ?? "",
-      targetAverageUtilization: opt(target(resource).averageUtilization),
-      targetAverageValue: opt(target(resource).averageValue),
+      [`${side}AverageUtilization`]: opt(values(resource).averageUtilization),
+      [`${side}AverageValue`]: pointerInSpec(values(resource).averageValue),
     },
     containerResource: container && {
       name: container.name ?? "",
-      targetAverageUtilization: opt(target(container).averageUtilization),
-      targetAverageValue: opt(target(container).averageValue),
+      [`${side}AverageUtilization`]: opt(values(container).averageUtilization),
+      [`${side}AverageValue`]: pointerInSpec(values(container).averageValue),
       container: container.container ?? "",
     },
     external: external && {
       metricName: metric(external).name ?? "",
       metricSelector: selector(metric(external).selector),
-      targetValue: opt(target(external).value),
-      targetAverageValue: opt(target(external).averageValue),
-    },
-  };
-}
-
-/** Convert_autoscaling_MetricStatus_To_v1_MetricStatus. */
-function v1MetricStatusOf(m: Obj): Obj {
-  const current = (src: Obj | undefined) => sub(src, "current") ?? {};
-  const metric = (src: Obj | undefined) => sub(src, "metric") ?? {};
-  const object = sub(m, "object");
-  const pods = sub(m, "pods");
-  const resource = sub(m, "resource");
-  const container = sub(m, "containerResource");
-  const external = sub(m, "external");
-  return {
-    type: m.type ?? "",
-    object: object && {
-      target: reference(object.describedObject),
-      metricName: metric(object).name ?? "",
-      currentValue: quantity(current(object).value),
-      selector: selector(metric(object).selector),
-      averageValue: opt(current(object).averageValue),
-    },
-    pods: pods && {
-      metricName: metric(pods).name ?? "",
-      currentAverageValue: quantity(current(pods).averageValue),
-      selector: selector(metric(pods).selector),
-    },
-    resource: resource && {
-      name: resource.name ?? "",
-      currentAverageUtilization: opt(current(resource).averageUtilization),
-      currentAverageValue: quantity(current(resource).averageValue),
-    },
-    containerResource: container && {
-      name: container.name ?? "",
-      currentAverageUtilization: opt(current(container).averageUtilization),
-      currentAverageValue: quantity(current(container).averageValue),
-      container: container.container ?? "",
-    },
-    external: external && {
-      metricName: metric(external).name ?? "",
-      metricSelector: selector(metric(external).selector),
-      currentValue: quantity(current(external).value),
-      currentAverageValue: opt(current(external).averageValue),
+      [`${side}Value`]: pointerInSpec(values(external).value),
+      [`${side}AverageValue`]: opt(values(external).averageValue),
     },
   };
 }
@@ -471,9 +433,9 @@ export function toV1Annotations(annotations: Obj | undefined, spec: Obj | undefi
   const out: Obj = { ...(withoutRoundTrip(annotations) ?? {}) };
   const metrics = Array.isArray(spec?.metrics) ? (spec.metrics as Obj[]) : [];
   const others = metrics.filter((m) => !isCpuUtilization(m));
-  if (others.length > 0) out[METRICS_ANNOTATION] = goJson(others.map(v1MetricSpec));
+  if (others.length > 0) out[METRICS_ANNOTATION] = goJson(others.map((m) => toV1Metric(m, "target")));
   const current = Array.isArray(status?.currentMetrics) ? (status.currentMetrics as Obj[]) : [];
-  if (current.length > 0) out[CURRENT_METRICS_ANNOTATION] = goJson(current.map(v1MetricStatusOf));
+  if (current.length > 0) out[CURRENT_METRICS_ANNOTATION] = goJson(current.map((m) => toV1Metric(m, "current")));
   const behavior = sub(spec, "behavior");
   if (behavior) out[BEHAVIOR_ANNOTATION] = goJson(internalBehavior(behavior));
   const conditions = Array.isArray(status?.conditions) ? (status.conditions as Obj[]) : [];
