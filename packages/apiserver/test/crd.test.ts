@@ -45,6 +45,12 @@ const CRD = {
                   color: { type: "string", enum: ["red", "green"] },
                   port: { "x-kubernetes-int-or-string": true },
                   extra: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                  tags: { type: "array", "x-kubernetes-list-type": "set", items: { type: "string" } },
+                  template: {
+                    type: "object",
+                    "x-kubernetes-embedded-resource": true,
+                    "x-kubernetes-preserve-unknown-fields": true,
+                  },
                 },
               },
               status: {
@@ -363,6 +369,36 @@ for (const backend of ["etcd", "brain"] as const) {
         causes(r).map((c) => [c.field, c.reason, c.message]),
         [["spec.cronSpec", "FieldValueRequired", "Required value"]],
       );
+      // A set holds each element once.
+      r = await post({ cronSpec: "* * * * *", tags: ["a", "b", "a"] });
+      assert.equal(r.status, 422);
+      assert.equal(r.body.message, 'CronTab.stable.example.com "bad" is invalid: spec.tags[2]: Duplicate value: "a"');
+      assert.deepEqual(causes(r), [
+        { reason: "FieldValueDuplicate", message: 'Duplicate value: "a"', field: "spec.tags[2]" },
+      ]);
+      // An embedded resource has a kind and an apiVersion, and ObjectMeta for metadata, of which it keeps what
+      // ObjectMeta holds.
+      r = await post({ cronSpec: "* * * * *", template: { apiVersion: "v1", metadata: { name: "a/b" } } });
+      assert.equal(r.status, 422);
+      assert.deepEqual(
+        causes(r).map((c) => `${c.field}: ${c.message}`),
+        [
+          "spec.template.kind: Required value: must not be empty",
+          "spec.template.metadata.name: Invalid value: \"a/b\": may not contain '/'",
+        ],
+      );
+      r = await post({
+        cronSpec: "* * * * *",
+        template: { apiVersion: "v1", kind: "Pod", metadata: { name: "p", bogus: true, labels: {} }, spec: { x: 1 } },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.deepEqual((r.body.spec as Record<string, unknown>).template, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "p" },
+        spec: { x: 1 },
+      });
+      await call(api!, "DELETE", "/apis/stable.example.com/v1/namespaces/default/crontabs/bad");
       // int-or-string takes both, preserve-unknown-fields keeps what it holds.
       r = await post({ cronSpec: "* * * * *", port: "http", extra: { anything: { goes: 1 } } });
       assert.equal(r.status, 201, JSON.stringify(r.body));

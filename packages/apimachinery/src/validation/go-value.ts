@@ -103,3 +103,32 @@ export function goIntOrString(v: unknown): GoValue {
   const n = typeof v === "number" ? v : 0;
   return new GoValue(`intstr.IntOrString{Type:0, IntVal:${n}, StrVal:""}`);
 }
+
+/** A float64 as Go's %v and %#v print it: shortest digits, exponent form below 1e-4 and from 1e+06. */
+function goFloat(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? "NaN" : n > 0 ? "+Inf" : "-Inf";
+  const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
+  if (exp >= -4 && exp < 6) return String(n);
+  const [m, e] = n.toExponential().split("e");
+  const x = Number(e);
+  return `${m}e${x < 0 ? "-" : "+"}${String(Math.abs(x)).padStart(2, "0")}`;
+}
+
+/** A decoded JSON value inside an interface{} as %#v prints it (integers are int64, other numbers float64). */
+function goJsonText(v: unknown, nested: boolean): string {
+  if (v === null || v === undefined) return nested ? "interface {}(nil)" : "<nil>";
+  if (typeof v === "string") return goQuote(v);
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? String(v) : goFloat(v);
+  if (typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goJsonText(x, true)).join(", ")}}`;
+  const o = v as Record<string, unknown>;
+  const entries = Object.keys(o)
+    .sort()
+    .map((k) => `${goQuote(k)}:${goJsonText(o[k], true)}`);
+  return `map[string]interface {}{${entries.join(", ")}}`;
+}
+
+/** %#v of a map or slice decoded from JSON into interface{} values (unstructured content). */
+export function goJsonValue(v: Record<string, unknown> | unknown[]): GoValue {
+  return new GoValue(goJsonText(v, false));
+}

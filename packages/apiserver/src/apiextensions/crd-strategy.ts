@@ -17,6 +17,6 @@ export function recordStorageVersion(obj: KubeObject): void {
 
 export const crdStrategy: KindStrategy = {
   default: (obj) => defaultCrd(obj),
-  validate: (obj) => validateCrd(obj as unknown as Crd),
+  validate: (obj, old) => validateCrd(obj as unknown as Crd, old as unknown as Crd | undefined),
   validateUpdate: (obj, old) => validateCrdUpdate(obj as unknown as Crd, old as unknown as Crd),
 };

@@ -2,12 +2,15 @@ import { isDeepStrictEqual } from "node:util";
 import {
   type FieldError,
   forbiddenField,
+  goStringSlice,
   invalidField,
+  invalidGoField,
   isDNS1035Label,
   isDNS1123Subdomain,
   notSupportedField,
   requiredField,
 } from "@wharf/apimachinery";
+import { hasUnprunedDefaults, validateDefaults } from "./default-validation.js";
 import { isObj, type JSONSchemaProps } from "./json-schema.js";
 
 // apiextensions.k8s.io/v1 CustomResourceDefinition defaulting and
@@ -111,8 +114,165 @@ const COLUMN_FORMATS = ["byte", "date", "date-time", "double", "float", "int32",
 
 type Level = "root" | "item" | "field";
 
+/**
+ * The schema rules kube added after CRDs could already break them, so an update only applies them when the
+ * stored CRD keeps them (kube's ratcheting `requireAtomicSetType`, `requireMapListKeysMapSetValidation` and
+ * `requirePrunedDefaults`).
+ */
+interface SchemaRules {
+  /** The items of a `set` list are scalars or atomic lists and maps. */
+  atomicSetItems: boolean;
+  /** The items of `set` and `map` lists are not nullable; a `map` list's keys are required or defaulted. */
+  mapListKeys: boolean;
+  /** Defaults hold no field pruning would drop. */
+  prunedDefaults: boolean;
+}
+
+const ALL_RULES: SchemaRules = { atomicSetItems: true, mapListKeys: true, prunedDefaults: true };
+
+/** A `set` list whose items are a list or map that merges granularly. */
+function nonAtomicSetItems(s: JSONSchemaProps): boolean {
+  const is = s.items;
+  if (s["x-kubernetes-list-type"] !== "set" || !isObj(is)) return false;
+  if (is.type === "array")
+    return is["x-kubernetes-list-type"] !== undefined && is["x-kubernetes-list-type"] !== "atomic";
+  return is.type === "object" && is["x-kubernetes-map-type"] !== "atomic";
+}
+
+/** validateMapListKeysMapSet: set and map items not nullable, a map list's keys required or defaulted. */
+function mapListKeyErrors(s: JSONSchemaProps, path: string, out: FieldError[]): void {
+  const type = s["x-kubernetes-list-type"];
+  const is = s.items;
+  if (!isObj(is) || (type !== "set" && type !== "map")) return;
+  if (is.nullable)
+    out.push(forbiddenField(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${type}`));
+  if (type !== "map") return;
+  const required = new Set(is.required ?? []);
+  for (const k of s["x-kubernetes-list-map-keys"] ?? []) {
+    const p = is.properties?.[k];
+    if (!p) continue;
+    if (!required.has(k) && p.default === undefined) {
+      out.push(
+        requiredField(
+          `${path}.items.properties[${k}].default`,
+          "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property",
+        ),
+      );
+    }
+    if (p.nullable) {
+      out.push(
+        forbiddenField(
+          `${path}.items.properties[${k}].nullable`,
+          "this property is in x-kubernetes-list-map-keys, so it cannot be nullable",
+        ),
+      );
+    }
+  }
+}
+
+/** The x-kubernetes-map-type, -list-type and -list-map-keys rules of ValidateCustomResourceDefinitionOpenAPISchema. */
+function validateListAndMapTypes(s: JSONSchemaProps, path: string, rules: SchemaRules, out: FieldError[]): void {
+  const mapType = s["x-kubernetes-map-type"];
+  if (mapType !== undefined && mapType !== "atomic" && mapType !== "granular") {
+    out.push(notSupportedField(`${path}.x-kubernetes-map-type`, mapType, ["atomic", "granular"]));
+  }
+  const listType = s["x-kubernetes-list-type"];
+  const keys = s["x-kubernetes-list-map-keys"] ?? [];
+  if (listType !== undefined && s.type !== "array") {
+    if (!s.type) out.push(requiredField(`${path}.type`, "must be array if x-kubernetes-list-type is specified"));
+    else out.push(invalidField(`${path}.type`, s.type, "must be array if x-kubernetes-list-type is specified"));
+  } else if (rules.atomicSetItems && nonAtomicSetItems(s)) {
+    const which = s.items?.type === "array" ? "x-kubernetes-list-type" : "x-kubernetes-map-type";
+    // kube prints the items' list type here (null for an object), whichever field it names.
+    out.push(
+      invalidField(
+        `${path}.items.${which}`,
+        s.items?.["x-kubernetes-list-type"] ?? null,
+        "must be atomic as item of a list with x-kubernetes-list-type=set",
+      ),
+    );
+  }
+  if (listType !== undefined && listType !== "atomic" && listType !== "set" && listType !== "map") {
+    out.push(notSupportedField(`${path}.x-kubernetes-list-type`, listType, ["atomic", "set", "map"]));
+  }
+  if (keys.length > 0) {
+    if (listType === undefined) {
+      out.push(
+        requiredField(`${path}.x-kubernetes-list-type`, "must be map if x-kubernetes-list-map-keys is non-empty"),
+      );
+    } else if (listType !== "map") {
+      out.push(
+        invalidField(
+          `${path}.x-kubernetes-list-type`,
+          listType,
+          "must be map if x-kubernetes-list-map-keys is non-empty",
+        ),
+      );
+    }
+  }
+  if (listType === "map") {
+    if (keys.length === 0) {
+      out.push(
+        requiredField(`${path}.x-kubernetes-list-map-keys`, "must not be empty if x-kubernetes-list-type is map"),
+      );
+    }
+    const is = s.items;
+    if (is === undefined)
+      out.push(requiredField(`${path}.items`, "must have a schema if x-kubernetes-list-type is map"));
+    else if (isObj(is) && is.type !== "object") {
+      out.push(
+        invalidField(
+          `${path}.items.type`,
+          is.type ?? "",
+          "must be object if parent array's x-kubernetes-list-type is map",
+        ),
+      );
+    } else if (isObj(is)) {
+      const seen = new Set<string>();
+      for (const k of keys) {
+        const p = is.properties?.[k];
+        if (!p) {
+          out.push(
+            invalidGoField(
+              `${path}.x-kubernetes-list-map-keys`,
+              goStringSlice(keys),
+              "entries must all be names of item properties",
+            ),
+          );
+        } else if (p.type === "array" || p.type === "object") {
+          // kube prints the item's type, "object", as the bad value.
+          out.push(
+            invalidField(
+              `${path}.items.properties[${k}].type`,
+              is.type,
+              "must be a scalar type if parent array's x-kubernetes-list-type is map",
+            ),
+          );
+        }
+        if (seen.has(k)) {
+          out.push(
+            invalidGoField(
+              `${path}.x-kubernetes-list-map-keys`,
+              goStringSlice(keys),
+              "must not contain duplicate entries",
+            ),
+          );
+        }
+        seen.add(k);
+      }
+    }
+  }
+  if (rules.mapListKeys) mapListKeyErrors(s, path, out);
+}
+
 /** The structural-schema and OpenAPI rules on one schema node. */
-function validateSchemaNode(s: JSONSchemaProps, level: Level, path: string, out: FieldError[]): void {
+function validateSchemaNode(
+  s: JSONSchemaProps,
+  level: Level,
+  path: string,
+  rules: SchemaRules,
+  out: FieldError[],
+): void {
   const intOrString = s["x-kubernetes-int-or-string"] === true;
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
   const embedded = s["x-kubernetes-embedded-resource"] === true;
@@ -120,14 +280,14 @@ function validateSchemaNode(s: JSONSchemaProps, level: Level, path: string, out:
   if (s.items !== undefined) {
     if (Array.isArray(s.items))
       out.push(forbiddenField(`${path}.items`, "items must be a schema object and not an array"));
-    else validateSchemaNode(s.items, "item", `${path}.items`, out);
+    else validateSchemaNode(s.items, "item", `${path}.items`, rules, out);
   }
   for (const k of Object.keys(s.properties ?? {}).sort()) {
-    validateSchemaNode(s.properties![k]!, "field", `${path}.properties[${k}]`, out);
+    validateSchemaNode(s.properties![k]!, "field", `${path}.properties[${k}]`, rules, out);
   }
   if (isObj(s.additionalProperties)) {
     if (level === "root") out.push(forbiddenField(`${path}.additionalProperties`, "must not be used at the root"));
-    validateSchemaNode(s.additionalProperties as JSONSchemaProps, "field", `${path}.additionalProperties`, out);
+    validateSchemaNode(s.additionalProperties as JSONSchemaProps, "field", `${path}.additionalProperties`, rules, out);
   }
   if (intOrString && preserve) {
     out.push(
@@ -218,6 +378,35 @@ function validateSchemaNode(s: JSONSchemaProps, level: Level, path: string, out:
   if (s["x-kubernetes-preserve-unknown-fields"] === false) {
     out.push(invalidField(`${path}.x-kubernetes-preserve-unknown-fields`, false, "must be true or undefined"));
   }
+  validateListAndMapTypes(s, path, rules, out);
+}
+
+/** Whether some node of a CRD's schemas satisfies `test`. */
+function someSchemaNode(crd: Crd, test: (s: JSONSchemaProps) => boolean): boolean {
+  const visit = (s: unknown): boolean => {
+    if (!isObj(s)) return false;
+    const n = s as JSONSchemaProps;
+    if (test(n)) return true;
+    return visit(n.items) || visit(n.additionalProperties) || Object.values(n.properties ?? {}).some(visit);
+  };
+  return (crd.spec?.versions ?? []).some((v) => visit(v?.schema?.openAPIV3Schema));
+}
+
+/** The rules an update must keep: those the stored CRD keeps (all of them on create). */
+function rulesFor(old: Crd | undefined): SchemaRules {
+  if (!old) return ALL_RULES;
+  return {
+    prunedDefaults: !(old.spec?.versions ?? []).some((v) => {
+      const s = v?.schema?.openAPIV3Schema;
+      return isObj(s) && hasUnprunedDefaults(s);
+    }),
+    atomicSetItems: !someSchemaNode(old, nonAtomicSetItems),
+    mapListKeys: !someSchemaNode(old, (s) => {
+      const errs: FieldError[] = [];
+      mapListKeyErrors(s, "", errs);
+      return errs.length > 0;
+    }),
+  };
 }
 
 function validateJsonPath(s: string, path: string, out: FieldError[]): boolean {
@@ -308,9 +497,10 @@ function hasDefaults(s: JSONSchemaProps | undefined): boolean {
   return kids.some((k) => hasDefaults(k));
 }
 
-/** ValidateCustomResourceDefinition's spec, status and storedVersions rules. */
-export function validateCrd(crd: Crd): FieldError[] {
+/** ValidateCustomResourceDefinition's spec, status and storedVersions rules; `old` is the stored CRD on update. */
+export function validateCrd(crd: Crd, old?: Crd): FieldError[] {
   const out: FieldError[] = [];
+  const rules = rulesFor(old);
   const spec = (isObj(crd.spec) ? crd.spec : {}) as CrdSpec;
   const names = (isObj(spec.names) ? spec.names : {}) as CrdNames;
   const versions = (Array.isArray(spec.versions) ? spec.versions : []).map((v) => (isObj(v) ? v : {})) as CrdVersion[];
@@ -359,7 +549,7 @@ export function validateCrd(crd: Crd): FieldError[] {
         invalidField(`${base}.deprecationWarning`, v.deprecationWarning, "can only be set for deprecated versions"),
       );
     }
-    if (!schemaShared) validateSchema(v, `${base}.schema`, out);
+    if (!schemaShared) validateSchema(v, `${base}.schema`, rules, out);
     if (!subresourcesShared) validateSubresources(v.subresources, `${base}.subresources`, out);
     if (!columnsShared) {
       (v.additionalPrinterColumns ?? []).forEach((c, j) => {
@@ -376,7 +566,7 @@ export function validateCrd(crd: Crd): FieldError[] {
   if (!names.kind) out.push(requiredField("spec.names.kind"));
   if (!names.listKind) out.push(requiredField("spec.names.listKind"));
   validateNames(names, "spec.names", out);
-  if (schemaShared && versions[0]) validateSchema(versions[0], "spec.validation", out);
+  if (schemaShared && versions[0]) validateSchema(versions[0], "spec.validation", rules, out);
   if (subresourcesShared && versions[0]) validateSubresources(versions[0].subresources, "spec.subresources", out);
   if (columnsShared && versions[0]) {
     (versions[0].additionalPrinterColumns ?? []).forEach((c, j) => {
@@ -396,7 +586,7 @@ export function validateCrd(crd: Crd): FieldError[] {
   return out;
 }
 
-function validateSchema(v: CrdVersion, path: string, out: FieldError[]): void {
+function validateSchema(v: CrdVersion, path: string, rules: SchemaRules, out: FieldError[]): void {
   const s = v.schema?.openAPIV3Schema;
   if (!isObj(s)) return;
   const base = `${path}.openAPIV3Schema`;
@@ -410,7 +600,10 @@ function validateSchema(v: CrdVersion, path: string, out: FieldError[]): void {
     );
   }
   if (s.nullable) out.push(forbiddenField(`${base}.nullable`, "nullable cannot be true at the root"));
-  validateSchemaNode(s, "root", base, out);
+  const before = out.length;
+  validateSchemaNode(s, "root", base, rules, out);
+  // Defaults are checked against a schema that is itself sound (kube: once the structural rules hold).
+  if (out.length === before) out.push(...validateDefaults(s, base, rules.prunedDefaults));
 }
 
 function validateStoredVersions(stored: string[], versions: CrdVersion[]): FieldError[] {

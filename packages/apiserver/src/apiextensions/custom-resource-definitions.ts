@@ -92,7 +92,7 @@ function versionDefinition(crd: Crd, v: CrdVersion, storageVersion: string): Res
       next.metadata = structuredClone(old.metadata);
       const check = structuredClone(next);
       normalizeCustomResource(check, schema);
-      assertValid(check, schema, v, group, kind);
+      assertValid(check, old, schema, v, group, kind);
     },
     strategy: customResourceStrategy(schema, v),
     conversion: {

@@ -276,11 +276,12 @@ function collect(s: JSONSchemaProps, data: unknown, path: string): SchemaError[]
   return out;
 }
 
-/** A kube-openapi error as apiextensions-apiserver reports it (kubeOpenAPIResultToFieldErrors). */
-function toFieldError(e: SchemaError): FieldError {
+/** A kube-openapi error as apiextensions-apiserver reports it (kubeOpenAPIResultToFieldErrors), under `at`. */
+function toFieldError(e: SchemaError, at: string | undefined): FieldError {
   const trimmed = e.name.replace(/^\./, "");
+  const atRoot = e.name === "" || e.name === ".";
   // A nil field path prints as "<nil>" in kube's messages.
-  const field = e.name === "" || e.name === "." ? "<nil>" : trimmed;
+  const field = at === undefined ? (atRoot ? "<nil>" : trimmed) : atRoot ? at : `${at}.${trimmed}`;
   const value = e.value === undefined ? "" : e.value;
   switch (e.code) {
     case "required":
@@ -303,8 +304,11 @@ function toFieldError(e: SchemaError): FieldError {
   }
 }
 
-/** The field errors of a custom resource (or any value) against a schema; none when it is valid. */
-export function validateAgainstSchema(schema: JSONSchemaProps | undefined, value: unknown): FieldError[] {
+/**
+ * The field errors of a custom resource (or any value) against a schema; none when it is valid. `at` is the field
+ * path of the value, when it has one (a schema's default).
+ */
+export function validateAgainstSchema(schema: JSONSchemaProps | undefined, value: unknown, at?: string): FieldError[] {
   if (!schema) return [];
-  return collect(schema, value, "").map(toFieldError);
+  return collect(schema, value, "").map((e) => toFieldError(e, at));
 }
