@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, type OutgoingHttpHeaders } from "node:http2";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { credentials } from "@grpc/grpc-js";
+import { CompactionRequest, KVClient } from "@wharf/etcd-api";
 import {
   ETCD_BIN,
   freePort,
@@ -655,6 +657,47 @@ for (const backend of ["etcd", "brain"] as const) {
       // tries, else the cache (retrying while it is down); the event after the restart proves one did.
       assert.equal(calls.cacheLists("/registry/configmaps/"), listsBefore, "no relist: it resumed");
       w.close();
+    });
+
+    it("answers an expired continue with 410 Expired and kube's token for the rest at the current revision", async (t) => {
+      if (!api || !store) return t.skip("no backend");
+      await namespace("exp");
+      for (const n of ["e1", "e2", "e3", "e4"]) await configmap("exp", n);
+      const path = configmaps("exp");
+      const first = await client.ok("GET", `${path}?limit=2`);
+      assert.deepEqual(names(first), ["e1", "e2"]);
+      // Writes after the first page, then a compaction past its revision.
+      await client.ok("DELETE", `${path}/e3`);
+      const e5 = await configmap("exp", "e5");
+      const kv = new KVClient(store.endpoint, credentials.createInsecure());
+      try {
+        await new Promise((resolve, reject) =>
+          kv.compact(
+            CompactionRequest.fromPartial({ revision: BigInt(e5.metadata.resourceVersion), physical: true }),
+            (e, r) => (e ? reject(e) : resolve(r)),
+          ),
+        );
+      } finally {
+        kv.close();
+      }
+      const expired = await client.call("GET", `${path}?limit=2&continue=${first.metadata.continue}`);
+      assert.equal(expired.code, 410);
+      assert.equal(expired.body.reason, "Expired");
+      assert.match(
+        expired.body.message,
+        /^The provided continue parameter is too old to display a consistent list result\./,
+      );
+      // The token resumes after e2 at whatever revision is current (rv -1), as kube's does.
+      const token = expired.body.metadata.continue as string;
+      assert.deepEqual(JSON.parse(Buffer.from(token, "base64url").toString()), {
+        v: "meta.k8s.io/v1",
+        rv: -1,
+        start: JSON.parse(Buffer.from(first.metadata.continue, "base64url").toString()).start,
+      });
+      const rest = await client.ok("GET", `${path}?limit=2&continue=${token}`);
+      assert.deepEqual(names(rest), ["e4", "e5"]);
+      assert.ok(Number(rest.metadata.resourceVersion) >= Number(e5.metadata.resourceVersion));
+      assert.equal(rest.metadata.continue, undefined);
     });
   });
 }

@@ -654,10 +654,13 @@ export class GenericStore {
     let startAfterKey: string | undefined;
     let revision = 0;
     let minimum = 0;
+    let continueStart: string | undefined;
     if (q.continueToken) {
       const t = decodeContinueToken(q.continueToken);
+      continueStart = t.start;
       startAfterKey = `${prefix}${t.start}`;
-      revision = t.rv;
+      // rv -1: the token an expired continue is answered with, resuming at the current revision.
+      revision = t.rv > 0 ? t.rv : 0;
       // The token's start is relative to the prefix; its key is the last one returned plus "\0" in kube's encoding.
       startAfterKey = startAfterKey.endsWith("\u0000") ? startAfterKey.slice(0, -1) : startAfterKey;
     } else if (match === "Exact" || (match === "" && rv > 0 && limit > 0)) {
@@ -692,10 +695,13 @@ export class GenericStore {
       }
     } catch (e) {
       if (e instanceof StorageError && e.code === "ResourceVersionTooOld") {
-        if (q.continueToken) {
-          throw resourceExpired(
+        if (continueStart !== undefined) {
+          const expired = resourceExpired(
             "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
           );
+          // The remainder can still be read, at the current revision: kube answers with a token for that.
+          expired.status.metadata = { continue: encodeContinueToken({ rv: -1, start: continueStart }) };
+          throw expired;
         }
         throw resourceExpired("The resourceVersion for the provided list is too old.");
       }
