@@ -216,6 +216,34 @@ for (const backend of ["etcd", "brain"] as const) {
         ),
         "text/plain",
       );
+      // client-go's protobuf (magic "k8s\0", then runtime.Unknown): JSON only here, so the same 415 kube gives
+      // for a type it has no protobuf for, and nothing stored.
+      await refused(
+        "POST",
+        CONFIGMAPS,
+        "k8s\u0000\n\u000f\n\u0002v1\u0012\tConfigMap\u0012\u0010\n\u000e\n\u0001t\u0012\u0000",
+        status(
+          415,
+          "UnsupportedMediaType",
+          "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+        ),
+        "application/vnd.kubernetes.protobuf",
+      );
+      // A client that takes only protobuf answers: 406 with the types there are.
+      const protobufOnly = await adminRequest(api!.url, "GET", CONFIGMAPS, {
+        accept: "application/vnd.kubernetes.protobuf",
+      });
+      assert.equal(protobufOnly.code, 406);
+      assert.deepEqual(
+        JSON.parse(protobufOnly.body.toString()),
+        status(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml"),
+      );
+      // With JSON as its fallback (client-go's "application/vnd.kubernetes.protobuf, application/json"), JSON.
+      const fallback = await adminRequest(api!.url, "GET", CONFIGMAPS, {
+        accept: "application/vnd.kubernetes.protobuf, application/json",
+      });
+      assert.equal(fallback.code, 200);
+      assert.match(String(fallback.headers["content-type"]), /^application\/json/);
       const list = '[{"metadata": {"name": "x"}}]';
       await refused(
         "POST",

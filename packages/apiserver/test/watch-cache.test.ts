@@ -659,6 +659,18 @@ for (const backend of ["etcd", "brain"] as const) {
       w.close();
     });
 
+    it("ends a watch after timeoutSeconds, having delivered what happened until then", async (t) => {
+      if (!api) return t.skip("no backend");
+      await namespace("tmo");
+      const w = client.watch(`${configmaps("tmo")}?watch=true&timeoutSeconds=2&allowWatchBookmarks=true`);
+      await w.until(() => w.code !== 0, "the response headers");
+      assert.equal(w.code, 200);
+      await configmap("tmo", "during");
+      // The server ends the stream itself (the default would be 30 minutes); the client never closes it.
+      await w.until(() => w.ended, "the end of the stream");
+      assert.deepEqual(w.summary, ["ADDED during"]);
+    });
+
     it("answers an expired continue with 410 Expired and kube's token for the rest at the current revision", async (t) => {
       if (!api || !store) return t.skip("no backend");
       await namespace("exp");
