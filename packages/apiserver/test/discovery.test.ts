@@ -352,7 +352,15 @@ for (const backend of ["etcd", "brain"] as const) {
         // Only subresources this server serves are advertised (no log/exec without a kubelet).
         assert.deepEqual(
           pods.subresources.map((s: { subresource: string }) => s.subresource),
-          ["binding", "ephemeralcontainers", "status"],
+          ["binding", "ephemeralcontainers", "eviction", "status"],
+        );
+        assert.deepEqual(
+          pods.subresources.find((s: { subresource: string }) => s.subresource === "eviction"),
+          {
+            subresource: "eviction",
+            responseKind: { group: "policy", version: "v1", kind: "Eviction" },
+            verbs: ["create"],
+          },
         );
         // A plain JSON Accept still gets the legacy documents.
         assert.equal(JSON.parse((await get("/apis")).body).kind, "APIGroupList");

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { ETCD_BIN, KUBECTL, type ProcessServer, requireProgram, tempDir } from "@wharf/testing";
 import type { RunningApiServer } from "../src/index.js";
-import { adminJson, startAdminServer } from "./support/local-server.js";
+import { adminJson, adminRequest, startAdminServer } from "./support/local-server.js";
 
 const run = promisify(execFile);
 
@@ -252,6 +252,158 @@ for (const backend of ["etcd", "brain"] as const) {
           await call("POST", "/api/v1/namespaces/sub/pods/none/binding", {
             metadata: { name: "none" },
             target: { name: "n" },
+          })
+        ).code,
+        404,
+      );
+    });
+
+    it("evicts pods through pods/eviction as kube does: at once when nothing is disrupted, else within the budget", async (t) => {
+      if (!api) return t.skip("no backend");
+      const PODS = "/api/v1/namespaces/sub/pods";
+      const PDBS = "/apis/policy/v1/namespaces/sub/poddisruptionbudgets";
+      const evict = (name: string, extra: Json = {}, query = "") =>
+        call("POST", `${PODS}/${name}/eviction${query}`, {
+          apiVersion: "policy/v1",
+          kind: "Eviction",
+          metadata: { name },
+          ...extra,
+        });
+      const exists = async (name: string) => (await call("GET", `${PODS}/${name}`)).code === 200;
+      /** A pod of `app`, Running, and Ready unless told. */
+      const pod = async (name: string, app: string, ready = true) => {
+        const created = await ok("POST", PODS, {
+          metadata: { name, labels: { app } },
+          spec: { containers: [{ name: "c", image: "nginx" }] },
+        });
+        await ok("PUT", `${PODS}/${name}/status`, {
+          ...created,
+          status: { phase: "Running", conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+        });
+      };
+      const success = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+
+      // No budget: the pod goes at once.
+      await pod("free", "free");
+      assert.deepEqual(await evict("free"), { code: 201, body: success });
+      assert.equal(await exists("free"), false);
+      // The name in the body must be the URL's.
+      await pod("named", "free");
+      const mismatch = await call("POST", `${PODS}/named/eviction`, {
+        apiVersion: "policy/v1",
+        kind: "Eviction",
+        metadata: { name: "other" },
+      });
+      assert.equal(mismatch.code, 400);
+      assert.equal(mismatch.body.message, "name in URL does not match name in Eviction object");
+
+      // A budget the disruption controller has not processed (there is none here): 429, retry in 10 s.
+      const pdb = await ok("POST", PDBS, {
+        metadata: { name: "guard" },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: "db" } } },
+      });
+      await pod("db-0", "db");
+      await pod("db-1", "db");
+      const raw = await adminRequest(
+        api.url,
+        "POST",
+        `${PODS}/db-0/eviction`,
+        { "content-type": "application/json" },
+        JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "db-0" } }),
+      );
+      assert.equal(raw.code, 429);
+      assert.equal(raw.headers["retry-after"], "10");
+      assert.deepEqual(JSON.parse(raw.body.toString()), {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: "Cannot evict pod as it would violate the pod's disruption budget.",
+        reason: "TooManyRequests",
+        details: {
+          causes: [
+            {
+              reason: "DisruptionBudget",
+              message: "The disruption budget guard is still being processed by the server.",
+            },
+          ],
+          retryAfterSeconds: 10,
+        },
+        code: 429,
+      });
+      assert.equal(await exists("db-0"), true);
+
+      // With one disruption allowed: a dry run changes nothing, then the eviction takes it.
+      await ok("PUT", `${PDBS}/guard/status`, {
+        ...pdb,
+        status: { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 },
+      });
+      assert.deepEqual(await evict("db-0", {}, "?dryRun=All"), { code: 201, body: success });
+      assert.equal(await exists("db-0"), true);
+      assert.equal((await ok("GET", `${PDBS}/guard`)).status.disruptionsAllowed, 1);
+      assert.deepEqual(await evict("db-0"), { code: 201, body: success });
+      assert.equal(await exists("db-0"), false);
+      const taken = (await ok("GET", `${PDBS}/guard`)).status;
+      assert.equal(taken.disruptionsAllowed, 0);
+      assert.deepEqual(Object.keys(taken.disruptedPods), ["db-0"]);
+      assert.deepEqual(
+        taken.conditions.map((c: Json) => [c.type, c.status, c.reason]),
+        [["DisruptionAllowed", "False", "InsufficientPods"]],
+      );
+      // None left: 429 with the budget's numbers, and no Retry-After.
+      const refused = await evict("db-1");
+      assert.equal(refused.code, 429);
+      assert.deepEqual(refused.body.details, {
+        causes: [
+          {
+            reason: "DisruptionBudget",
+            message: "The disruption budget guard needs 1 healthy pods and has 2 currently",
+          },
+        ],
+      });
+      assert.equal(await exists("db-1"), true);
+
+      // An unready pod costs nothing when the budget says AlwaysAllow; a pending one is never guarded.
+      await ok("POST", PDBS, {
+        metadata: { name: "loose" },
+        spec: {
+          maxUnavailable: 0,
+          selector: { matchLabels: { app: "web" } },
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+        },
+      });
+      await pod("web-0", "web", false);
+      assert.deepEqual(await evict("web-0"), { code: 201, body: success });
+      assert.equal(await exists("web-0"), false);
+      await ok("POST", PODS, {
+        metadata: { name: "db-new", labels: { app: "db" } },
+        spec: { containers: [{ name: "c", image: "nginx" }] },
+      });
+      assert.deepEqual(await evict("db-new"), { code: 201, body: success });
+
+      // Two budgets over one pod: kube's 201 carrying a Failure Status with code 500.
+      await ok("POST", PDBS, {
+        metadata: { name: "guard-2" },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: "db" } } },
+      });
+      assert.deepEqual(await evict("db-1"), {
+        code: 201,
+        body: {
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+          code: 500,
+        },
+      });
+      assert.equal(await exists("db-1"), true);
+      assert.equal(
+        (
+          await call("POST", `${PODS}/missing/eviction`, {
+            apiVersion: "policy/v1",
+            kind: "Eviction",
+            metadata: { name: "missing" },
           })
         ).code,
         404,

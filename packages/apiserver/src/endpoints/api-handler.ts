@@ -17,6 +17,7 @@ import type { UserInfo } from "../auth/user-info.js";
 import type { ComponentStatuses } from "../registry/component-statuses.js";
 import type { GenericStore, KubeObject, ListQuery, UpdateMode, WatchEvent } from "../registry/generic-store.js";
 import type { NamespaceLifecycle } from "../registry/namespace-lifecycle.js";
+import { evictPod } from "../registry/pod-eviction.js";
 import { type ResourceDefinition, servedSubresource } from "../registry/resource-definition.js";
 import { applyApproval } from "../registry/resources/certificates.js";
 import { checkWriteOptions, isApplyPatch, serveApply, updateTracker } from "./apply/apply-endpoint.js";
@@ -80,6 +81,9 @@ export interface CustomResourceRoutes {
 
 export function writeStatusError(res: Res, e: unknown): void {
   const err = e instanceof StatusError ? e : internalError(e instanceof Error ? e : new Error(String(e)));
+  // kube's error writer turns a status's retry-after period into the header clients wait on.
+  const retryAfter = err.status.details?.retryAfterSeconds;
+  if (retryAfter !== undefined && retryAfter > 0) res.setHeader("retry-after", String(retryAfter));
   writeJson(res, err.status.code, err.status);
 }
 
@@ -282,7 +286,7 @@ export function apiHandler(o: ApiHandlerOptions): (req: Req, res: Res) => void {
         }
         if (!r.store) return await serveCreateOnly(r, req, res, user, o);
         r.fields = (sub) => fieldsTargetOf(r.def, sub, o.customResources?.crdOf?.(r.def));
-        if (r.subresource !== undefined) return await serveSubresource(r, req, res, url);
+        if (r.subresource !== undefined) return await serveSubresource(r, req, res, url, o.stores);
         if (req.method === "DELETE" && r.def.resource === "namespaces" && r.def.group === "" && r.name) {
           return await serveNamespaceDelete(o.lifecycle, r.name, req, res, url);
         }
@@ -424,7 +428,7 @@ async function patched(
  * status, scale, approval, ephemeralcontainers and finalize (GET, PUT,
  * PATCH as kube lists them) and pods/binding (POST).
  */
-async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise<void> {
+async function serveSubresource(r: Route, req: Req, res: Res, url: URL, stores: GenericStore[]): Promise<void> {
   const store = r.store!;
   const sub = r.subresource!;
   const spec = r.name === undefined ? undefined : servedSubresource(r.def, sub);
@@ -438,6 +442,15 @@ async function serveSubresource(r: Route, req: Req, res: Res, url: URL): Promise
   if (sub === "binding") {
     const binding = await readBody(req, { ...r.def, kind: "Binding" }, r.known ?? []);
     return writeJson(res, 201, await bindPod(store, r.namespace!, name, binding, dryRun));
+  }
+  if (sub === "eviction") {
+    // policy/v1 Eviction, or the v1beta1 one kube still takes here.
+    const text = await readBodyText(req);
+    const eviction = asObject(decodeObjectBody(text, req.headers["content-type"], "Eviction").value ?? {});
+    const version = eviction.apiVersion === "policy/v1beta1" ? "v1beta1" : "v1";
+    checkBodyKind(eviction, { ...r.def, group: "policy", version, kind: "Eviction" }, r.known ?? []);
+    const pdbs = stores.find((s) => s.def.group === "policy" && s.def.resource === "poddisruptionbudgets")!;
+    return writeJson(res, 201, await evictPod(store, pdbs, r.namespace!, name, eviction, dryRun));
   }
   if (sub === "scale") {
     const scaleOf = r.def.scaleAdapter?.toScale ?? ((obj: KubeObject) => toScale(r.def, obj));

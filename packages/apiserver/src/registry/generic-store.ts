@@ -660,7 +660,7 @@ export class GenericStore {
       continueStart = t.start;
       startAfterKey = `${prefix}${t.start}`;
       // rv -1: the token an expired continue is answered with, resuming at the current revision.
-      revision = t.rv > 0 ? t.rv : 0;
+      revision = Math.max(t.rv, 0);
       // The token's start is relative to the prefix; its key is the last one returned plus "\0" in kube's encoding.
       startAfterKey = startAfterKey.endsWith("\u0000") ? startAfterKey.slice(0, -1) : startAfterKey;
     } else if (match === "Exact" || (match === "" && rv > 0 && limit > 0)) {

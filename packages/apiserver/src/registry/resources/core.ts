@@ -107,7 +107,7 @@ export const pods = v1("Pod", "pods", {
     notYetServed({ name: "attach", kind: "PodAttachOptions", verbs: ["create", "get"] }),
     { name: "binding", kind: "Binding", verbs: ["create"] },
     { name: "ephemeralcontainers", verbs: ["get", "patch", "update"] },
-    notYetServed({ name: "eviction", kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] }),
+    { name: "eviction", kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] },
     notYetServed({ name: "exec", kind: "PodExecOptions", verbs: ["create", "get"] }),
     notYetServed({ name: "log", verbs: ["get"] }),
     notYetServed({ name: "portforward", kind: "PodPortForwardOptions", verbs: ["create", "get"] }),
