@@ -260,8 +260,10 @@ for (const backend of ["etcd", "brain"] as const) {
 
     it("evicts pods through pods/eviction as kube does: at once when nothing is disrupted, else within the budget", async (t) => {
       if (!api) return t.skip("no backend");
-      const PODS = "/api/v1/namespaces/sub/pods";
-      const PDBS = "/apis/policy/v1/namespaces/sub/poddisruptionbudgets";
+      // A namespace of its own: the pods and budgets left here must not meet the other tests' selectors.
+      await ok("POST", "/api/v1/namespaces", { metadata: { name: "evict" } });
+      const PODS = "/api/v1/namespaces/evict/pods";
+      const PDBS = "/apis/policy/v1/namespaces/evict/poddisruptionbudgets";
       const evict = (name: string, extra: Json = {}, query = "") =>
         call("POST", `${PODS}/${name}/eviction${query}`, {
           apiVersion: "policy/v1",
