@@ -5,6 +5,7 @@ import { startBrain, tempDir } from "@wharf/testing";
 import { AutoCompactor, parseRetention } from "../src/auto-compactor.js";
 import { LmdbEngine } from "../src/engine/lmdb-engine.js";
 import { BrainError, ErrorCode } from "../src/errors.js";
+import { revKey } from "../src/mvcc/layout.js";
 import { MvccStore } from "../src/mvcc/store.js";
 import { GrpcPeer } from "./support/grpc-peer.js";
 
@@ -49,6 +50,29 @@ describe("auto compaction", () => {
       );
     } finally {
       compactor.stop();
+      await store.idle();
+      await engine.close();
+      dir.remove();
+    }
+  });
+
+  it("idle() waits for a compaction's background deletes, so the engine can be closed after it", async () => {
+    const dir = tempDir();
+    const engine = new LmdbEngine({ path: dir.path });
+    const store = MvccStore.open(engine, { maxTxnOps: 128, maxPendingBytes: 1 << 28 });
+    try {
+      for (let i = 0; i < 10; i++)
+        await store.put(PutRequest.fromPartial({ key: Buffer.from("k"), value: Buffer.from(String(i)) }));
+      const current = store.currentRev;
+      // Not awaited, as the auto compactor's tick is not awaited by a closing brain.
+      const compaction = store.compact(current - 1, false);
+      await store.idle();
+      for (let rev = 2; rev < current - 1; rev++) {
+        assert.equal(engine.get(revKey(rev, 0)), undefined, `revision ${rev} deleted before idle() resolved`);
+      }
+      assert.ok(engine.get(revKey(current, 0)), "the current revision is kept");
+      await compaction;
+    } finally {
       await store.idle();
       await engine.close();
       dir.remove();

@@ -203,8 +203,13 @@ export class MvccStore {
     return this.pipeline.waitDurable(rev);
   }
 
-  idle(): Promise<void> {
-    return this.pipeline.idle();
+  /** Resolves when no write is pending, including the engine deletes of a compaction still running in the background. */
+  async idle(): Promise<void> {
+    await this.pipeline.idle();
+    while (this.compactionsInFlight > 0) {
+      await this.compacting.catch(() => undefined);
+      await this.pipeline.idle();
+    }
   }
 
   // ---- reads ----------------------------------------------------------------
@@ -577,14 +582,27 @@ export class MvccStore {
     this.compactRev = rev;
     const at = this.latestRev;
     this.pipeline.append(at, [[COMPACT_META, encodeUint(rev)]], [], undefined);
-    await this.pipeline.barrier();
-    const done = this.physicallyCompact(rev);
-    if (physical) await done;
-    else done.catch(() => undefined);
+    // Counted from here, so that idle() (and a close after it) waits for the deletes to come.
+    this.compactionsInFlight++;
+    let done: Promise<void>;
+    try {
+      await this.pipeline.barrier();
+      done = this.physicallyCompact(rev);
+    } catch (e) {
+      this.compactionsInFlight--;
+      throw e;
+    }
+    const settled = done.finally(() => {
+      this.compactionsInFlight--;
+    });
+    if (physical) await settled;
+    else settled.catch(() => undefined);
     return this.currentRev;
   }
 
   private compacting: Promise<void> = Promise.resolve();
+  /** Compactions whose point is being persisted or whose deletes are still running. */
+  private compactionsInFlight = 0;
 
   private physicallyCompact(rev: number): Promise<void> {
     // One compaction at a time, in order; each walks every key in chunks so the event loop keeps serving.
