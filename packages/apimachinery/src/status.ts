@@ -309,6 +309,11 @@ export function notAcceptable(accepted: readonly string[] = SUPPORTED_MEDIA_TYPE
   );
 }
 
+/** A plain (non-Status) error as kube's ErrorToAPIStatus renders it: 500 with the error text and no reason. */
+export function plainError(message: string): StatusError {
+  return new StatusError(failure(500, StatusReason.Unknown, message));
+}
+
 /** 415: the request body's Content-Type is not one the server decodes. */
 export function unsupportedMediaType(accepted: readonly string[] = SUPPORTED_MEDIA_TYPES): StatusError {
   return new StatusError(

@@ -132,3 +132,18 @@ function goJsonText(v: unknown, nested: boolean): string {
 export function goJsonValue(v: Record<string, unknown> | unknown[]): GoValue {
   return new GoValue(goJsonText(v, false));
 }
+
+/** A bad value decoded from JSON, printed as kube prints unstructured content: maps and slices with %#v. */
+function jsonBadValue(value: unknown): unknown {
+  return value !== null && typeof value === "object" ? goJsonValue(value as Record<string, unknown>) : value;
+}
+
+/** field.Invalid of a value decoded from JSON (custom resources, schema defaults). */
+export function invalidJsonField(path: FieldPath | string, value: unknown, detail: string): FieldError {
+  return new GoFieldError(FieldErrorType.Invalid, str(path), jsonBadValue(value), detail);
+}
+
+/** field.Duplicate of a value decoded from JSON. */
+export function duplicateJsonField(path: FieldPath | string, value: unknown): FieldError {
+  return new GoFieldError(FieldErrorType.Duplicate, str(path), jsonBadValue(value), "");
+}

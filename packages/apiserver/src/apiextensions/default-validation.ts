@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { type FieldError, goJsonValue, invalidGoField } from "@wharf/apimachinery";
+import { type FieldError, invalidJsonField } from "@wharf/apimachinery";
 import { isObj, type JSONSchemaProps } from "./json-schema.js";
 import { pruneUnknownFields } from "./pruning.js";
 import { validateAgainstSchema } from "./schema-validation.js";
@@ -19,7 +19,7 @@ function visit(s: JSONSchemaProps, path: string, insideMeta: boolean, requirePru
     if (requirePruned && (isObj(d) || Array.isArray(d))) {
       const pruned = structuredClone(d);
       pruneUnknownFields(pruned, s, s["x-kubernetes-embedded-resource"] === true);
-      if (!isDeepStrictEqual(pruned, d)) out.push(invalidGoField(at, goJsonValue(d), PRUNED));
+      if (!isDeepStrictEqual(pruned, d)) out.push(invalidJsonField(at, d, PRUNED));
     }
     out.push(...validateAgainstSchema(s, d, at));
   }

@@ -1,9 +1,8 @@
 import {
   type FieldError,
   FieldPath,
-  goJsonValue,
   invalidField,
-  invalidGoField,
+  invalidJsonField,
   isDNS1035Label,
   nameIsPathSegment,
   requiredField,
@@ -103,7 +102,7 @@ export function validateEmbeddedResources(schema: JSONSchemaProps | undefined, o
     for (const [k, v] of Object.entries(o)) {
       if (k === "apiVersion" || k === "kind") {
         const p = at(path, k);
-        if (typeof v !== "string") out.push(badValue(p, v, "must be a string"));
+        if (typeof v !== "string") out.push(invalidJsonField(p, v, "must be a string"));
         else if (v === "") out.push(invalidField(p, v, "must not be empty"));
         else if (k === "apiVersion" && v.split("/").length > 2) {
           out.push(invalidField(p, v, `unexpected GroupVersion string: ${v}`));
@@ -115,7 +114,7 @@ export function validateEmbeddedResources(schema: JSONSchemaProps | undefined, o
       } else if (k === "metadata") {
         const p = at(path, "metadata");
         const err = metadataDecodeError(v);
-        if (err !== undefined) out.push(badValue(p, v, err));
+        if (err !== undefined) out.push(invalidJsonField(p, v, err));
         else if (isObj(v)) {
           const meta = v as { name?: string; namespace?: string };
           out.push(
@@ -129,10 +128,6 @@ export function validateEmbeddedResources(schema: JSONSchemaProps | undefined, o
     }
   });
   return out;
-}
-
-function badValue(p: FieldPath, v: unknown, detail: string): FieldError {
-  return Array.isArray(v) || isObj(v) ? invalidGoField(p, goJsonValue(v), detail) : invalidField(p, v, detail);
 }
 
 /** Whether a decoded ObjectMeta field's value is Go's zero value, which its `omitempty` tag drops. */

@@ -1,12 +1,4 @@
-import {
-  duplicateField,
-  duplicateGoField,
-  type FieldError,
-  FieldPath,
-  goJsonValue,
-  invalidField,
-  invalidGoField,
-} from "@wharf/apimachinery";
+import { duplicateJsonField, type FieldError, FieldPath, invalidJsonField } from "@wharf/apimachinery";
 import { additionalSchema, isObj, type JSONSchemaProps } from "./json-schema.js";
 
 // The uniqueness a custom resource's lists owe their schema's
@@ -42,17 +34,11 @@ function secondAppearances(keys: readonly string[]): number[] {
   return out;
 }
 
-function duplicate(path: FieldPath, v: unknown): FieldError {
-  return Array.isArray(v) || isObj(v) ? duplicateGoField(path, goJsonValue(v)) : duplicateField(path, v);
-}
-
 function validateListMap(path: FieldPath, s: JSONSchemaProps, list: unknown[]): FieldError[] {
   for (let i = 0; i < list.length; i++) {
     const x = list[i];
     if (x !== null && !isObj(x)) {
-      const detail = "must be an object for an array of list-type map";
-      const at = path.index(i);
-      return [Array.isArray(x) ? invalidGoField(at, goJsonValue(x), detail) : invalidField(at, x, detail)];
+      return [invalidJsonField(path.index(i), x, "must be an object for an array of list-type map")];
     }
   }
   if (list.length <= 1) return [];
@@ -70,7 +56,7 @@ function validateListMap(path: FieldPath, s: JSONSchemaProps, list: unknown[]): 
   const keys = list.map(keyOf);
   return secondAppearances(keys.map((k) => (k === UNSPECIFIED ? k : canonical(k)))).map((i) => {
     const k = keys[i]!;
-    return duplicateGoField(path.index(i), goJsonValue(k === UNSPECIFIED ? {} : k));
+    return duplicateJsonField(path.index(i), k === UNSPECIFIED ? {} : k);
   });
 }
 
@@ -79,7 +65,7 @@ function validateValue(path: FieldPath, s: JSONSchemaProps, v: unknown, out: Fie
   else if (Array.isArray(v)) {
     const type = s["x-kubernetes-list-type"];
     if (type === "set") {
-      for (const i of secondAppearances(v.map(canonical))) out.push(duplicate(path.index(i), v[i]));
+      for (const i of secondAppearances(v.map(canonical))) out.push(duplicateJsonField(path.index(i), v[i]));
     } else if (type === "map") out.push(...validateListMap(path, s, v));
     const items = s.items;
     if (isObj(items)) {

@@ -6,6 +6,7 @@ import {
   labelSelectorFromObject,
   methodNotSupported,
   notSupportedField,
+  plainError,
   requiredField,
   type Status,
   StatusError,
@@ -90,18 +91,6 @@ export function scaleReplicas(scale: KubeObject): number {
 export function scaleMerge(scale: KubeObject): (stored: KubeObject) => KubeObject {
   const replicas = scaleReplicas(scale);
   return (stored) => ({ ...stored, spec: { ...((stored.spec as Obj) ?? {}), replicas } });
-}
-
-/** A plain (non-Status) error as kube's ErrorToAPIStatus renders it: 500 with the error text. */
-function plainError(message: string): StatusError {
-  return new StatusError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    code: 500,
-  } as Status);
 }
 
 /**

@@ -5,7 +5,8 @@ import {
   FieldErrorType,
   goQuote,
   invalid,
-  StatusError,
+  plainError,
+  type StatusError,
 } from "@wharf/apimachinery";
 
 // metav1.DeleteOptions as kube-apiserver 1.28 reads it: from a JSON body
@@ -29,11 +30,6 @@ export interface DeleteOptions {
 }
 
 export const isDryRun = (o: DeleteOptions): boolean => (o.dryRun?.length ?? 0) > 0;
-
-/** A plain error, which kube answers with 500 and no reason (its decoders' errors on the delete path). */
-function plain(message: string): StatusError {
-  return new StatusError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
-}
 
 /** Go's strconv.ParseInt(s, 10, 64) error text, or the value. */
 function parseInt64(s: string): number | string {
@@ -81,7 +77,7 @@ function jsonType(v: unknown): string {
 function typeError(field: string, v: unknown, goType = FIELD_TYPES[field]!): StatusError {
   const what = typeof v === "number" ? `number ${v}` : jsonType(v);
   const struct = field.startsWith("preconditions.") ? "Preconditions" : "DeleteOptions";
-  return plain(`json: cannot unmarshal ${what} into Go struct field ${struct}.${field} of type ${goType}`);
+  return plainError(`json: cannot unmarshal ${what} into Go struct field ${struct}.${field} of type ${goType}`);
 }
 
 /**
@@ -95,10 +91,10 @@ export function deleteOptionsFromBody(text: string): DeleteOptions {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw plain(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+    throw plainError(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw plain(
+    throw plainError(
       `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonType(raw)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
     );
   }
@@ -106,7 +102,7 @@ export function deleteOptionsFromBody(text: string): DeleteOptions {
   const kind = typeof body.kind === "string" && body.kind !== "" ? body.kind : "DeleteOptions";
   const apiVersion = typeof body.apiVersion === "string" && body.apiVersion !== "" ? body.apiVersion : "meta.k8s.io/v1";
   if (kind !== "DeleteOptions") {
-    throw plain(
+    throw plainError(
       `no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"`,
     );
   }

@@ -4,8 +4,10 @@ import {
   forbidden,
   formatTimestamp,
   labelSelectorFromObject,
+  plainError,
   type Status,
   StatusError,
+  timeout,
   tooManyRequests,
 } from "@wharf/apimachinery";
 import { checkDeleteOptions, type DeleteOptions, isDryRun } from "./delete-options.js";
@@ -86,14 +88,9 @@ function deleteOptionsOf(eviction: KubeObject, dryRun: boolean): DeleteOptions {
   if (!given) return { dryRun: query };
   if (!given.dryRun || given.dryRun.length === 0) return { ...given, dryRun: query };
   if (query.length > 0 && !isDeepStrictEqual(query, given.dryRun)) {
-    throw new StatusError({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: `Non-matching dry-run options in request and content: [${query.join(" ")}] and [${given.dryRun.join(" ")}]`,
-      code: 500,
-    } as Status);
+    throw plainError(
+      `Non-matching dry-run options in request and content: [${query.join(" ")}] and [${given.dryRun.join(" ")}]`,
+    );
   }
   return given;
 }
@@ -166,16 +163,7 @@ async function takeDisruption(
     } catch (e) {
       if (!isConflict(e) || attempt + 1 >= CONFLICT_RETRIES) {
         if (isConflict(e)) {
-          throw new StatusError({
-            kind: "Status",
-            apiVersion: "v1",
-            metadata: {},
-            status: "Failure",
-            message: `Timeout: couldn't update PodDisruptionBudget "${pdbName}" due to conflicts`,
-            reason: "Timeout",
-            details: { retryAfterSeconds: 10 },
-            code: 504,
-          } as Status);
+          throw timeout(`couldn't update PodDisruptionBudget "${pdbName}" due to conflicts`, 10);
         }
         throw e;
       }
@@ -237,14 +225,10 @@ export async function evictPod(
 
   const budgets = await budgetsOf(pdbs, namespace, pod);
   if (budgets.length > 1) {
-    return {
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
-      code: 500,
-    } as Status;
+    // Answered, not thrown: kube's handler writes this Status with the create's 201.
+    return plainError(
+      "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+    ).status;
   }
   let pinToRead = false;
   const pdb = budgets[0];
