@@ -91,6 +91,28 @@ function forEachEmbedded(
   }
 }
 
+/** Whether a schema marks some object below its root an embedded resource, remembered per schema. */
+const embedding = new WeakMap<JSONSchemaProps, boolean>();
+function embedsResources(schema: JSONSchemaProps): boolean {
+  let known = embedding.get(schema);
+  if (known === undefined) {
+    const below = (s: unknown): boolean => {
+      if (!isObj(s)) return false;
+      const n = s as JSONSchemaProps;
+      return (
+        n["x-kubernetes-embedded-resource"] === true ||
+        below(n.items) ||
+        below(n.additionalProperties) ||
+        Object.values(n.properties ?? {}).some(below)
+      );
+    };
+    known =
+      below(schema.items) || below(schema.additionalProperties) || Object.values(schema.properties ?? {}).some(below);
+    embedding.set(schema, known);
+  }
+  return known;
+}
+
 const at = (path: FieldPath | undefined, k: string) => (path ? path.child(k) : FieldPath.of(k));
 
 /** The errors of the embedded resources in a custom resource (its own metadata is the store's business). */
@@ -139,6 +161,8 @@ function omitted(v: unknown): boolean {
 
 /** Keeps in each embedded resource's metadata only what a round trip through ObjectMeta keeps, in place. */
 export function coerceEmbeddedMetadata(schema: JSONSchemaProps | undefined, obj: Obj): void {
+  // Runs on every decode, reads from etcd included: most schemas embed no resource and need no walk.
+  if (!schema || !embedsResources(schema)) return;
   forEachEmbedded({ ...schema, "x-kubernetes-embedded-resource": false }, obj, undefined, (o) => {
     const m = o.metadata;
     // Metadata that does not decode is left for validation to report.
